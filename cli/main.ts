@@ -1,0 +1,22 @@
+// The `authproxy` command line (design.md "Contract: CLI"). Each command lives in its own file under
+// commands/ and registers itself here; commander does the parsing, help and errors.
+import { Command } from '@commander-js/extra-typings';
+import { registerCheckConfig } from './commands/check-config.ts';
+import { registerMockDuo } from './commands/mock-duo.ts';
+import { registerStart } from './commands/start.ts';
+
+const program = new Command()
+  .name('authproxy')
+  .description('A drop-in for the Duo Authentication Proxy: RADIUS with Duo two-factor authentication')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    // commander exits 1 on usage errors; keep its code, but 0 for --help/--version.
+    process.exit(err.exitCode);
+  });
+
+registerStart(program);
+registerCheckConfig(program);
+registerMockDuo(program);
+
+await program.parseAsync(process.argv);
