@@ -1,0 +1,36 @@
+// In-memory challenge sessions: single process, consume-once is trivially atomic (one event loop).
+import type { ChallengeRecord, ChallengeStore, TakeResult } from './types.ts';
+
+export function createMemoryStore(opts: { now?: () => number; sweepMs?: number } = {}): ChallengeStore {
+  const now = opts.now ?? Date.now;
+  const records = new Map<string, ChallengeRecord>();
+  // Expired records are unreachable through take() anyway; the sweep only bounds memory.
+  const sweep = setInterval(() => {
+    const t = now();
+    for (const [k, r] of records) if (r.deadline <= t) records.delete(k);
+  }, opts.sweepMs ?? 10_000);
+  sweep.unref();
+  return {
+    kind: 'memory',
+    async put(record) {
+      const existing = records.get(record.state);
+      if (existing && existing.deadline > now()) throw new Error('challenge state already exists');
+      records.set(record.state, structuredClone(record));
+    },
+    async take(state, who): Promise<TakeResult> {
+      const r = records.get(state);
+      if (!r || r.deadline <= now()) {
+        records.delete(state);
+        return { status: 'unknown' };
+      }
+      if (r.clientIp !== who.clientIp) return { status: 'wrong-ip', record: r };
+      if (r.username !== who.username) return { status: 'wrong-user', record: r };
+      records.delete(state);
+      return { status: 'ok', record: r };
+    },
+    async close() {
+      clearInterval(sweep);
+      records.clear();
+    },
+  };
+}
