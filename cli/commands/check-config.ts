@@ -1,9 +1,27 @@
+// `authproxy check-config -c FILE` (design.md "Contract: CLI"): prints every problem of the file, one
+// line each (`FILE:LINE [section] option: what is wrong; how to fix`); exit 2 if any is an error, else
+// exit 0 after one summary line per section. Never prints a secret.
 import type { Command } from '@commander-js/extra-typings';
+import { formatProblem, loadConfig } from '../../config/index.ts';
+import { summarise } from '../../config/summary.ts';
 
-// Placeholder: filled in by the issue that owns this command.
 export function registerCheckConfig(program: Command): void {
-  program.command('check-config').description('(not yet implemented)').action(() => {
-    console.error('check-config: not implemented yet');
-    process.exit(2);
-  });
+  program
+    .command('check-config')
+    .description('validate an authproxy.cfg: every problem on its own line; exit 2 on any error')
+    .requiredOption('-c, --config <file>', 'path of the authproxy.cfg to check')
+    .action((opts) => {
+      const result = loadConfig(opts.config);
+      const problems = result.ok ? result.warnings : [...result.problems, ...result.warnings];
+      problems.sort((a, b) => a.line - b.line);
+      for (const p of problems) console.log(formatProblem(p));
+      if (!result.ok) {
+        const n = result.problems.length;
+        console.log(`${n} error${n === 1 ? '' : 's'}, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}: the configuration is not valid`);
+        process.exitCode = 2;
+        return;
+      }
+      for (const line of summarise(result.config)) console.log(line);
+      console.log(`configuration OK (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'})`);
+    });
 }

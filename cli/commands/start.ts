@@ -1,9 +1,93 @@
-import type { Command } from '@commander-js/extra-typings';
+// `authproxy start -c FILE`: runs the configured sections in the foreground. JSON log lines on stdout,
+// one of them {"event":"ready",...} once every listener is bound; SIGTERM/SIGINT stop taking new
+// requests, let running logins finish (bounded) and exit 0.
+import { Option, type Command } from '@commander-js/extra-typings';
+import { createLogger, type Logger } from '../../adapters/log/logger.ts';
+import { formatProblem, loadConfig, type ProxyConfig } from '../../config/index.ts';
+import { startProxy } from '../../engine/proxy.ts';
+import { startMockDuoServer, type MockDuoServer } from '../../mock-duo/server.ts';
+import { primaryFactory } from '../../engine/primary-factory.ts';
+import { connectBackplane } from '../../engine/backplane.ts';
 
-// Placeholder: filled in by the issue that owns this command.
 export function registerStart(program: Command): void {
-  program.command('start').description('(not yet implemented)').action(() => {
-    console.error('start: not implemented yet');
+  program
+    .command('start')
+    .description('run the proxy in the foreground (JSON log lines on stdout)')
+    .requiredOption('-c, --config <file>', 'authproxy.cfg to run')
+    .option('--mock-duo <fixtures>', 'also start the bundled mock Duo with these fixtures, and point every section whose api_host is localhost at it')
+    .addOption(new Option('--role <role>', 'run RADIUS listeners, login engines or both (default: [main] role)').choices(['listener', 'engine', 'both'] as const))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error'] as const).default('info' as const))
+    .option('--grace <seconds>', 'on SIGTERM, how long running logins may take to finish', (v) => Number.parseInt(v, 10), 10)
+    .action(async (opts) => {
+      const logger = createLogger({ level: opts.logLevel });
+      const loaded = loadConfig(opts.config);
+      for (const w of loaded.warnings) logger.warn({ event: 'config-warning' }, formatProblem(w));
+      if (!loaded.ok) {
+        for (const p of loaded.problems) process.stderr.write(`${formatProblem(p)}\n`);
+        process.stderr.write(`authproxy: ${loaded.problems.length} configuration error(s) in ${opts.config}; nothing started (run check-config for details)\n`);
+        process.exit(1);
+      }
+      let config = loaded.config;
+      let mock: MockDuoServer | undefined;
+      if (opts.mockDuo) {
+        mock = await startMockDuo(opts.mockDuo, logger);
+        config = pointAtMock(config, mock);
+      }
+      try {
+        const backplane = await connectBackplane(config, logger);
+        const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory });
+        logger.info(
+          {
+            event: 'ready',
+            role: opts.role ?? config.main.role,
+            bus: proxy.bus.kind,
+            store: proxy.store.kind,
+            listeners: proxy.listeners.map((l) => ({ address: l.address, port: l.port, receiveBufferBytes: l.receiveBufferBytes })),
+            servers: config.servers.map((s) => ({ name: s.name, port: s.port, client: s.client ?? null })),
+            mockDuo: mock ? mock.url : undefined,
+          },
+          proxy.bus.kind === 'memory' ? 'authproxy ready (embedded: in-process bus, memory challenge store)' : `authproxy ready (shared: ${proxy.bus.kind} bus, ${proxy.store.kind} challenge store)`,
+        );
+        let stopping = false;
+        const stop = async (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          logger.info({ event: 'stopping', signal }, 'stopping: no new requests, letting running logins finish');
+          await proxy.stop(opts.grace * 1000);
+          await backplane?.close();
+          await mock?.close();
+          logger.info({ event: 'stopped' }, 'stopped');
+          logger.flush();
+          setTimeout(() => process.exit(0), 50);
+        };
+        process.on('SIGTERM', () => void stop('SIGTERM'));
+        process.on('SIGINT', () => void stop('SIGINT'));
+      } catch (err) {
+        logger.error({ event: 'start-failed', err: { message: (err as Error).message } }, `authproxy could not start: ${(err as Error).message}`);
+        logger.flush();
+        await mock?.close();
+        setTimeout(() => process.exit(1), 50);
+      }
+    });
+}
+
+async function startMockDuo(fixtureFile: string, logger: Logger): Promise<MockDuoServer> {
+  try {
+    const mock = await startMockDuoServer({ fixtureFile });
+    logger.info({ event: 'mock-duo', url: mock.url, ca: mock.caFile }, `bundled mock Duo listening on ${mock.url}`);
+    return mock;
+  } catch (err) {
+    process.stderr.write(`authproxy: cannot start the mock Duo: ${(err as Error).message}\n`);
     process.exit(2);
-  });
+  }
+}
+
+/** Sections that talk to api_host=localhost go to the bundled mock, trusting its generated CA. */
+function pointAtMock(config: ProxyConfig, mock: MockDuoServer): ProxyConfig {
+  return {
+    ...config,
+    servers: config.servers.map((s) =>
+      s.apiHost.toLowerCase() === 'localhost' ? { ...s, apiPort: mock.port, httpCaCertsFile: mock.caFile ?? s.httpCaCertsFile } : s,
+    ),
+  };
 }

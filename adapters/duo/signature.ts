@@ -1,0 +1,340 @@
+// Duo request signing (reference duo-auth-api.md §1): canonical strings for signature versions 1, 2,
+// 4 and 5, the percent-encoding Duo uses, RFC 2822 dates, and a verifier that says why it refused.
+// Shared by our Duo client (which signs) and the mock Duo (which verifies): one implementation, so the
+// two can only disagree with Duo, never with each other; the §1.8 vectors keep both honest.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export type SigVersion = 1 | 2 | 4 | 5;
+export type Digest = 'sha1' | 'sha512';
+
+type Scalar = string | number | boolean;
+/** Parameters as a record (a value may repeat as an array) or as ordered pairs (URLSearchParams works). */
+export type Params = Readonly<Record<string, Scalar | readonly Scalar[]>> | Iterable<readonly [string, string]>;
+
+const EMPTY_SHA512 =
+  'cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e';
+
+const HEX = '0123456789ABCDEF';
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+
+/** Percent-encode as Duo does (Python `quote(s, safe='~')` over UTF-8): only RFC 3986 unreserved
+ *  characters stay, every other byte is %XX upper-case; space is %20, never +. */
+export function percentEncode(s: string): string {
+  if (UNRESERVED.test(s)) return s;
+  let out = '';
+  for (const byte of Buffer.from(s, 'utf8')) {
+    const unreserved =
+      (byte >= 0x41 && byte <= 0x5a) ||
+      (byte >= 0x61 && byte <= 0x7a) ||
+      (byte >= 0x30 && byte <= 0x39) ||
+      byte === 0x2d ||
+      byte === 0x2e ||
+      byte === 0x5f ||
+      byte === 0x7e;
+    out += unreserved ? String.fromCharCode(byte) : `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
+  }
+  return out;
+}
+
+function scalar(v: Scalar): string {
+  return typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v);
+}
+
+/** Parameters as [key, value] string pairs, booleans as true/false (Python's normalize_params). */
+export function paramPairs(params: Params | undefined): [string, string][] {
+  if (params === undefined) return [];
+  if (Symbol.iterator in params) return [...(params as Iterable<readonly [string, string]>)].map(([k, v]) => [k, v]);
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(params as Record<string, Scalar | readonly Scalar[]>)) {
+    if (Array.isArray(v)) for (const one of v as readonly Scalar[]) out.push([k, scalar(one)]);
+    else out.push([k, scalar(v as Scalar)]);
+  }
+  return out;
+}
+
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The canonical parameter line: encoded pairs sorted by encoded key, then encoded value, joined by
+ *  `&`. Duo's own proxy also sends exactly this string as its form body. */
+export function encodeParams(params: Params | undefined): string {
+  return paramPairs(params)
+    .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
+    .sort((a, b) => byteOrder(a[0], b[0]) || byteOrder(a[1], b[1]))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+export function sha512Hex(data: string | Uint8Array): string {
+  return createHash('sha512').update(data).digest('hex');
+}
+
+type HeaderBag = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+function headerEntries(headers: HeaderBag | undefined): [string, string][] {
+  if (headers === undefined) return [];
+  if (headers instanceof Headers) return [...headers.entries()];
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(headers as Record<string, string | readonly string[] | undefined>)) {
+    if (v === undefined) continue;
+    out.push([k, Array.isArray(v) ? v.join(', ') : (v as string)]);
+  }
+  return out;
+}
+
+function headerValue(headers: HeaderBag | undefined, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of headerEntries(headers)) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+}
+
+/** v5 line 7: SHA-512 of the `x-duo-*` headers, names lower-cased and sorted, flattened to
+ *  name, value, name, value… and joined with NUL. No such header hashes the empty string. */
+export function hashXDuoHeaders(headers: HeaderBag | undefined): string {
+  const duo = headerEntries(headers)
+    .map(([k, v]) => [k.toLowerCase(), v] as const)
+    .filter(([k]) => k.startsWith('x-duo-'))
+    .sort((a, b) => byteOrder(a[0], b[0]));
+  if (duo.length === 0) return EMPTY_SHA512;
+  return sha512Hex(duo.flat().join('\x00'));
+}
+
+export interface CanonicalInput {
+  version: SigVersion;
+  method: string;
+  host: string;
+  path: string;
+  /** v1/v2: all parameters. v4/v5: the query parameters only. */
+  params?: Params;
+  /** v4/v5: the exact body bytes (absent = empty). */
+  body?: string | Uint8Array;
+  /** v2/v4/v5: the date header value exactly as sent. */
+  date?: string;
+  /** v5: the request headers (only x-duo-* ones count). */
+  headers?: HeaderBag;
+}
+
+/** The string that is HMAC-ed, lines joined by `\n` (reference §1.2). */
+export function canonicalize(input: CanonicalInput): string {
+  const method = input.method.toUpperCase();
+  const host = input.host.toLowerCase();
+  const params = encodeParams(input.params);
+  if (input.version === 1) return [method, host, input.path, params].join('\n');
+  const date = input.date ?? '';
+  if (input.version === 2) return [date, method, host, input.path, params].join('\n');
+  const bodyHash = sha512Hex(input.body ?? '');
+  const lines = [date, method, host, input.path, params, bodyHash];
+  if (input.version === 5) lines.push(hashXDuoHeaders(input.headers));
+  return lines.join('\n');
+}
+
+// ---- dates -----------------------------------------------------------------------------------------
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** The three forms Duo's clients send: `-0000` (Python), `+0000` (C, Go), `GMT` (Node). */
+export type DateStyle = '-0000' | '+0000' | 'GMT';
+
+export function formatDate(ms: number, style: DateStyle = '-0000'): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+  return `${DAYS[d.getUTCDay()]}, ${two(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${time} ${style}`;
+}
+
+const DATE_RE =
+  /^\s*(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+(?:([+-])(\d{2})(\d{2})|(GMT|UT|UTC|Z))\s*$/i;
+
+/** Parse an RFC 2822 date (numeric offsets, GMT/UT/UTC); undefined when it is not one. */
+export function parseDate(s: string): number | undefined {
+  const m = DATE_RE.exec(s);
+  if (!m) return undefined;
+  const [, , day, mon, year, hh, mm, ss, sign, oh, om] = m;
+  const month = MONTHS.findIndex((x) => x.toLowerCase() === mon!.toLowerCase());
+  const [d, h, mi, se] = [Number(day), Number(hh), Number(mm), Number(ss ?? '0')];
+  if (d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return undefined;
+  let ms = Date.UTC(Number(year), month, d, h, mi, se);
+  if (new Date(ms).getUTCDate() !== d) return undefined; // 31 Feb
+  if (sign) ms -= (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+  return ms;
+}
+
+// ---- signing ---------------------------------------------------------------------------------------
+
+export interface SignOptions {
+  version: SigVersion;
+  method: string;
+  host: string;
+  path: string;
+  /** v1/v2: the parameters (the form body of a POST, or the query). v4/v5: query parameters only. */
+  params?: Params;
+  /** v4/v5: the exact body that will be sent (a JSON string). */
+  body?: string | Uint8Array;
+  ikey: string;
+  skey: string;
+  /** The date header value exactly as it will be sent, or a time to format (`-0000`); default now. */
+  date?: string | number | Date;
+  /** v1/v2 only; v4/v5 are always SHA-512. Default sha1 for v1 (Duo's proxy), sha512 for v2. */
+  digest?: Digest;
+  /** Send the date as `X-Duo-Date` instead of `Date` (v5 then hashes it on line 7, as duo_hmac does). */
+  dateHeader?: 'Date' | 'X-Duo-Date';
+  /** Extra x-duo-* headers to send (hashed on line 7 by v5). */
+  xDuoHeaders?: Readonly<Record<string, string>>;
+}
+
+export interface SignResult {
+  authorization: string;
+  /** The date string signed (absent for v1). */
+  date?: string;
+  /** Every header the request must carry: Authorization, the date header, extra x-duo headers and,
+   *  for a method with a body, Content-Type. */
+  headers: Record<string, string>;
+  /** The body to send for POST/PUT/PATCH: the canonical form for v1/v2, `body` for v4/v5. */
+  body?: string | Uint8Array;
+  canonical: string;
+}
+
+const HAS_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+function hmacHex(digest: Digest, skey: string, canonical: string): string {
+  return createHmac(digest, Buffer.from(skey, 'utf8')).update(canonical, 'utf8').digest('hex');
+}
+
+export function sign(opts: SignOptions): SignResult {
+  const method = opts.method.toUpperCase();
+  const dated = opts.version !== 1;
+  const date = !dated
+    ? undefined
+    : typeof opts.date === 'string'
+      ? opts.date
+      : formatDate(opts.date === undefined ? Date.now() : Number(opts.date));
+  const headers: Record<string, string> = {};
+  if (date !== undefined) headers[opts.dateHeader ?? 'Date'] = date;
+  for (const [k, v] of Object.entries(opts.xDuoHeaders ?? {})) headers[k] = v;
+  const canonical = canonicalize({
+    version: opts.version,
+    method,
+    host: opts.host,
+    path: opts.path,
+    params: opts.params,
+    body: opts.body,
+    date,
+    headers,
+  });
+  const digest: Digest = opts.version >= 4 ? 'sha512' : (opts.digest ?? (opts.version === 1 ? 'sha1' : 'sha512'));
+  const authorization = `Basic ${Buffer.from(`${opts.ikey}:${hmacHex(digest, opts.skey, canonical)}`, 'utf8').toString('base64')}`;
+  headers['Authorization'] = authorization;
+  let body: string | Uint8Array | undefined;
+  if (HAS_BODY.has(method)) {
+    if (opts.version <= 2) {
+      body = encodeParams(opts.params);
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else {
+      body = opts.body ?? '';
+      headers['Content-Type'] = 'application/json';
+    }
+  }
+  return { authorization, ...(date !== undefined ? { date } : {}), headers, ...(body !== undefined ? { body } : {}), canonical };
+}
+
+// ---- verifying -------------------------------------------------------------------------------------
+
+export type VerifyFailure =
+  | 'missing-credentials' // no Authorization, or not Basic
+  | 'malformed-credentials' // not base64 of ikey:hexsig
+  | 'unknown-ikey'
+  | 'bad-date' // dated versions only: no date header, unparseable, or outside the window
+  | 'bad-signature';
+
+export type VerifyResult =
+  | { ok: true; ikey: string; version: SigVersion; digest: Digest; dateMs?: number }
+  | { ok: false; reason: VerifyFailure; ikey?: string; detail: string };
+
+export interface VerifyRequest {
+  method: string;
+  /** The host the client signed: the Host header without its port (see `hostWithoutPort`). */
+  host: string;
+  path: string;
+  /** Decoded query parameters. */
+  query: Params;
+  /** Decoded x-www-form-urlencoded body parameters (v1/v2 merge them with the query). */
+  form?: Params;
+  /** The raw body bytes (v4/v5 hash them exactly). */
+  body?: string | Uint8Array;
+  headers: HeaderBag;
+}
+
+export interface VerifyPolicy {
+  /** Versions accepted on this path, e.g. [1] for /rest/v1, [2, 4, 5] for /auth/v2. */
+  versions: readonly SigVersion[];
+  skeyFor(ikey: string): string | undefined;
+  /** Server time in ms (the mock's clock) and the allowed skew either way. */
+  now: number;
+  windowMs: number;
+}
+
+/** Cut the port off a Host header value and lower-case it (`[::1]:443` -> `[::1]`). */
+export function hostWithoutPort(hostHeader: string): string {
+  const h = hostHeader.trim().toLowerCase();
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']');
+    return end < 0 ? h : h.slice(0, end + 1);
+  }
+  const colon = h.indexOf(':');
+  return colon < 0 ? h : h.slice(0, colon);
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Check a request the way Duo does (reference §1.7): credentials, ikey, date, then every signature
+ *  candidate the policy allows, compared in constant time. Never throws. */
+export function verify(req: VerifyRequest, policy: VerifyPolicy): VerifyResult {
+  const auth = headerValue(req.headers, 'authorization');
+  const m = auth === undefined ? null : /^Basic\s+(\S+)\s*$/i.exec(auth);
+  if (!m) return { ok: false, reason: 'missing-credentials', detail: 'no Basic Authorization header' };
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const ikey = colon < 0 ? '' : decoded.slice(0, colon);
+  const sig = colon < 0 ? '' : decoded.slice(colon + 1).toLowerCase();
+  if (!ikey || !/^(?:[0-9a-f]{40}|[0-9a-f]{128})$/.test(sig))
+    return { ok: false, reason: 'malformed-credentials', detail: 'credentials are not ikey:hex-signature' };
+  const skey = policy.skeyFor(ikey);
+  if (skey === undefined) return { ok: false, reason: 'unknown-ikey', ikey, detail: 'unknown integration key' };
+  const digest: Digest = sig.length === 40 ? 'sha1' : 'sha512';
+
+  let versions = policy.versions.filter((v) => digest === 'sha512' || v <= 2);
+  const dateHeader = headerValue(req.headers, 'x-duo-date') ?? headerValue(req.headers, 'date');
+  let dateMs: number | undefined;
+  if (versions.some((v) => v !== 1)) {
+    dateMs = dateHeader === undefined ? undefined : parseDate(dateHeader);
+    const fresh = dateMs !== undefined && Math.abs(dateMs - policy.now) <= policy.windowMs;
+    if (!fresh) {
+      versions = versions.filter((v) => v === 1);
+      if (versions.length === 0) {
+        const detail = dateHeader === undefined ? 'no Date or X-Duo-Date header' : dateMs === undefined ? 'unparseable date' : 'date outside the allowed window';
+        return { ok: false, reason: 'bad-date', ikey, detail };
+      }
+      dateMs = undefined;
+    }
+  }
+  const all = [...paramPairs(req.query), ...paramPairs(req.form)];
+  for (const version of versions) {
+    const canonical = canonicalize({
+      version,
+      method: req.method,
+      host: req.host,
+      path: req.path,
+      params: version <= 2 ? all : req.query,
+      body: req.body,
+      date: dateHeader,
+      headers: req.headers,
+    });
+    if (sameHex(hmacHex(digest, skey, canonical), sig))
+      return { ok: true, ikey, version, digest, ...(dateMs !== undefined && version !== 1 ? { dateMs } : {}) };
+  }
+  return { ok: false, reason: 'bad-signature', ikey, detail: 'no signature version matched' };
+}

@@ -1,0 +1,101 @@
+// The duplicate-request cache of reference §5.1 step 7. Key: (source ip, source port, id). A packet whose
+// Request Authenticator, User-Name and raw (hidden) User-Password equal the entry's is a retransmission:
+// answered -> resend the identical cached bytes; pending -> send nothing; otherwise it is a new request
+// and replaces the entry. Answers are kept `ttlMs` (30 s, Duo's CLEANUP_WAIT) after they are sent. A
+// request that got no answer (handler drop or error) is remembered just as long, so that the device's
+// retransmissions do not start a second login (and a second Duo push).
+
+export interface Fingerprint {
+  readonly authenticator: Buffer;
+  readonly userName: Buffer | undefined;
+  readonly password: Buffer | undefined;
+}
+
+interface Entry {
+  readonly fp: Fingerprint;
+  state: 'pending' | 'dropped' | Buffer;
+  expiresAt: number;
+}
+
+export type CacheVerdict =
+  | { kind: 'new' }
+  | { kind: 'resend'; bytes: Buffer }
+  | { kind: 'pending' }
+  | { kind: 'dropped' };
+
+/** What `begin` hands back; `complete` takes it so a replaced entry cannot be overwritten late. */
+export type CacheToken = object;
+
+const sameOptional = (a: Buffer | undefined, b: Buffer | undefined) =>
+  a === undefined || b === undefined ? a === b : a.equals(b);
+
+function sameRequest(a: Fingerprint, b: Fingerprint): boolean {
+  return a.authenticator.equals(b.authenticator) && sameOptional(a.userName, b.userName) && sameOptional(a.password, b.password);
+}
+
+export interface ReplyCacheOptions {
+  readonly ttlMs?: number;
+  readonly maxEntries?: number;
+  readonly now?: () => number;
+}
+
+export class ReplyCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #ttl: number;
+  readonly #max: number;
+  readonly #now: () => number;
+
+  constructor(opts: ReplyCacheOptions = {}) {
+    this.#ttl = opts.ttlMs ?? 30_000;
+    this.#max = opts.maxEntries ?? 500_000;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  lookup(key: string, fp: Fingerprint): CacheVerdict {
+    const e = this.#entries.get(key);
+    if (e === undefined || !sameRequest(e.fp, fp)) return { kind: 'new' };
+    if (e.state === 'pending') return { kind: 'pending' };
+    if (e.expiresAt <= this.#now()) return { kind: 'new' };
+    return e.state === 'dropped' ? { kind: 'dropped' } : { kind: 'resend', bytes: e.state };
+  }
+
+  begin(key: string, fp: Fingerprint): CacheToken {
+    const e: Entry = { fp, state: 'pending', expiresAt: Number.POSITIVE_INFINITY };
+    this.#entries.delete(key);
+    this.#entries.set(key, e);
+    return e;
+  }
+
+  /** Records the answer (or `undefined` for none); a no-op when the entry was replaced meanwhile. */
+  complete(key: string, token: CacheToken, reply: Buffer | undefined): void {
+    const e = this.#entries.get(key);
+    if (e !== token || e === undefined) return;
+    e.state = reply ?? 'dropped';
+    e.expiresAt = this.#now() + this.#ttl;
+    // Re-insert so the map stays ordered by expiry for `sweep`.
+    this.#entries.delete(key);
+    this.#entries.set(key, e);
+    if (this.#entries.size > this.#max) this.#evictOldest();
+  }
+
+  /** Forgets answered entries past their lifetime (in expiry order; pending ones are skipped). */
+  sweep(): void {
+    const now = this.#now();
+    for (const [key, e] of this.#entries) {
+      if (e.state === 'pending') continue;
+      if (e.expiresAt > now) break;
+      this.#entries.delete(key);
+    }
+  }
+
+  #evictOldest(): void {
+    for (const [key, e] of this.#entries) {
+      if (this.#entries.size <= this.#max) return;
+      if (e.state !== 'pending') this.#entries.delete(key);
+    }
+  }
+}

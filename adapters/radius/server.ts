@@ -1,0 +1,269 @@
+// The RADIUS UDP server: sockets, client lookup, the checks of reference §5.1 in order, the duplicate
+// cache, and encoding of the handler's answer (Message-Authenticator first, Proxy-State echoed). The
+// login decisions live elsewhere: the handler gets plain data and returns a LoginReply.
+import type { RemoteInfo, Socket } from 'node:dgram';
+import type { LoginReply } from '../../machines/contracts.ts';
+import { silentLogger } from '../log/logger.ts';
+import { toRaw, toWire } from './attributes.ts';
+import { checkRequest, decodePacket } from './codec/decode.ts';
+import { encodeReply } from './codec/encode.ts';
+import { Attr, type Packet, type RawAttribute } from './codec/types.ts';
+import { createDropLog } from './drop-log.ts';
+import { type ClientMatcher, createClientMatcher } from './networks.ts';
+import { ReplyCache } from './reply-cache.ts';
+import {
+  type DropReason,
+  type ListenerAddress,
+  type ListenResult,
+  type RadiusRequest,
+  type RadiusServer,
+  type RadiusServerOptions,
+  type RadiusServerStats,
+  ServerDrop,
+  type ServerSection,
+} from './server-types.ts';
+import { bindUdp } from './udp-socket.ts';
+
+export * from './server-types.ts';
+
+const DEFAULT_RCVBUF = 8 * 1024 * 1024;
+
+/** Log text per reason, in Duo's words where Duo has them (reference §5.1). */
+const DROP_TEXT: Record<string, string> = {
+  'too-short': 'Packet header is corrupt',
+  'length-mismatch': 'Packet has invalid length',
+  'too-long': 'Packet is longer than 4096 bytes',
+  'bad-attribute-length': 'Packet attribute has invalid length',
+  'unknown-code': 'Unknown packet code',
+  'wrong-code': 'non-AccessRequest packet received',
+  'ma-missing': 'Message-Authenticator required but missing',
+  'proxy-state-without-ma': 'Proxy-State without Message-Authenticator (limit_proxy_state)',
+};
+
+interface Listener {
+  readonly port: number;
+  readonly iface: string;
+  readonly matcher: ClientMatcher;
+  socket?: Socket;
+}
+
+/** IPv4 peers of a dual-stack socket show as ::ffff:a.b.c.d; log and match them as a.b.c.d. */
+function displayIp(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
+  const logger = opts.logger ?? silentLogger();
+  const now = opts.now ?? Date.now;
+  const dropLog = createDropLog(logger, opts.dropLogIntervalMs ?? 60_000, now);
+  const cache = new ReplyCache({ ttlMs: opts.replyCacheMs ?? 30_000, now });
+  const sectionsByName = new Map<string, ServerSection>(opts.sections.map((s) => [s.name, s]));
+  const learnedMa = new Set<string>();
+  const st: RadiusServerStats = {
+    received: 0,
+    answered: 0,
+    statusServer: 0,
+    dropped: {},
+    duplicates: { resent: 0, whilePending: 0, afterDrop: 0 },
+    inFlight: 0,
+    sendErrors: 0,
+  };
+  let closed = false;
+  let sweepTimer: NodeJS.Timeout | undefined;
+
+  // One listener per (port, interface), serving every section configured on it (reference §1).
+  const listeners: Listener[] = [];
+  const groups = new Map<string, ServerSection[]>();
+  for (const s of opts.sections) {
+    const key = `${s.port}|${s.interface}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  for (const list of groups.values())
+    listeners.push({
+      port: list[0]!.port,
+      iface: list[0]!.interface,
+      matcher: createClientMatcher(list.map((s) => ({ section: s.name, clients: s.clients }))),
+    });
+
+  function drop(reason: DropReason, ip: string, port: number, text?: string): void {
+    st.dropped[reason] = (st.dropped[reason] ?? 0) + 1;
+    const detail = text ?? DROP_TEXT[reason] ?? reason;
+    dropLog.drop(reason, ip, port, `dropping packet from ${ip}:${port} - ${detail}`);
+  }
+
+  function send(socket: Socket, bytes: Buffer, rinfo: RemoteInfo): void {
+    socket.send(bytes, rinfo.port, rinfo.address, (err) => {
+      if (err) {
+        st.sendErrors++;
+        logger.warn({ event: 'radius_send_error', client: displayIp(rinfo.address), err: err.message }, 'could not send RADIUS reply');
+      }
+    });
+  }
+
+  function onMessage(l: Listener, socket: Socket, msg: Buffer, rinfo: RemoteInfo): void {
+    st.received++;
+    const ip = displayIp(rinfo.address);
+    const client = l.matcher.match(ip);
+    if (client === undefined) {
+      drop(ServerDrop.UnknownClient, ip, rinfo.port, `Unknown Client: ${ip}`);
+      return;
+    }
+    const framed = decodePacket(msg);
+    if (!framed.ok) {
+      drop(framed.reason, ip, rinfo.port);
+      return;
+    }
+    const packet = framed.packet;
+    const section = sectionsByName.get(client.section)!;
+
+    if (packet.code === 12) {
+      // Status-Server (RFC 5997): must carry a valid MA; answered with Access-Accept, MA first.
+      const v = checkRequest(packet, { secret: client.secret, requireMessageAuthenticator: true });
+      if (!v.ok) {
+        drop(v.reason, ip, rinfo.port, invalidMaText(v.reason, ip));
+        return;
+      }
+      const r = encodeReply(packet, 2, [], client.secret);
+      if (!r.ok) {
+        drop(ServerDrop.EncodeError, ip, rinfo.port, r.error);
+        return;
+      }
+      st.answered++;
+      st.statusServer++;
+      send(socket, r.bytes, rinfo);
+      return;
+    }
+    if (packet.code !== 1) {
+      drop(ServerDrop.WrongCode, ip, rinfo.port);
+      return;
+    }
+
+    const policy = section.requireMessageAuthenticator ?? 'auto';
+    const require = policy === 'true' || (policy === 'auto' && learnedMa.has(ip));
+    const v = checkRequest(packet, { secret: client.secret, requireMessageAuthenticator: require, limitProxyState: section.limitProxyState ?? false });
+    if (!v.ok) {
+      drop(v.reason, ip, rinfo.port, invalidMaText(v.reason, ip));
+      return;
+    }
+    if (policy === 'auto' && packet.maValueOffset >= 0 && !learnedMa.has(ip)) {
+      learnedMa.add(ip);
+      logger.info({ event: 'radius_ma_learned', client: ip, server: section.name }, `client ${ip} sent Message-Authenticator: it is now required from it`);
+    }
+
+    const key = `${rinfo.address}|${rinfo.port}|${packet.id}`;
+    const fp = fingerprint(packet);
+    const verdict = cache.lookup(key, fp);
+    if (verdict.kind !== 'new') {
+      logger.debug({ event: 'radius_duplicate', client: ip, id: packet.id, state: verdict.kind }, 'Received duplicate request');
+      if (verdict.kind === 'resend') {
+        st.duplicates.resent++;
+        send(socket, verdict.bytes, rinfo);
+        return;
+      }
+      if (verdict.kind === 'pending') st.duplicates.whilePending++;
+      else st.duplicates.afterDrop++;
+      return;
+    }
+    const token = cache.begin(key, fp);
+    st.inFlight++;
+    logger.debug({ event: 'radius_request', client: ip, port: rinfo.port, id: packet.id, server: section.name }, `Received new request id ${packet.id}`);
+    const req: RadiusRequest = {
+      server: section.name,
+      clientIp: ip,
+      clientPort: rinfo.port,
+      code: packet.code,
+      identifier: packet.id,
+      authenticator: packet.authenticator.toString('base64'),
+      attributes: packet.attributes.map(toWire),
+      listener: { port: l.port, interface: l.iface },
+      receivedAt: now(),
+    };
+    const finish = (reply: LoginReply | Error) => {
+      st.inFlight--;
+      if (closed) {
+        (st.dropped.closed = (st.dropped.closed ?? 0) + 1);
+        return;
+      }
+      if (reply instanceof Error) {
+        logger.error({ event: 'radius_handler_error', client: ip, id: packet.id, err: reply.message }, `unhandled error processing request from ${ip}:${rinfo.port}`);
+        cache.complete(key, token, undefined);
+        drop(ServerDrop.HandlerError, ip, rinfo.port, 'handler failed');
+        return;
+      }
+      if (reply.kind === 'drop') {
+        cache.complete(key, token, undefined);
+        st.dropped[ServerDrop.HandlerDrop] = (st.dropped[ServerDrop.HandlerDrop] ?? 0) + 1;
+        logger.info({ event: 'radius_no_reply', client: ip, id: packet.id, reason: reply.reason }, 'no response sent');
+        return;
+      }
+      const r = encodeReply(packet, reply.code, replyAttributes(reply), client.secret);
+      if (!r.ok) {
+        cache.complete(key, token, undefined);
+        logger.error({ event: 'radius_encode_error', client: ip, id: packet.id, err: r.error }, `unhandled error processing request from ${ip}:${rinfo.port}`);
+        drop(ServerDrop.EncodeError, ip, rinfo.port, r.error);
+        return;
+      }
+      cache.complete(key, token, r.bytes);
+      st.answered++;
+      send(socket, r.bytes, rinfo);
+    };
+    // A handler that throws synchronously or rejects must never take the process down.
+    new Promise<LoginReply>((resolve) => resolve(opts.handle(req))).then(finish, (err: unknown) =>
+      finish(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
+  async function closeAll(): Promise<void> {
+    closed = true;
+    clearInterval(sweepTimer);
+    await Promise.all(
+      listeners.map(
+        (l) =>
+          new Promise<void>((resolve) => {
+            if (l.socket === undefined) return resolve();
+            l.socket.close(() => resolve());
+            l.socket = undefined;
+          }),
+      ),
+    );
+  }
+
+  return {
+    async listen(): Promise<ListenResult> {
+      const bound: ListenerAddress[] = [];
+      for (const l of listeners) {
+        const r = await bindUdp(l.port, l.iface, opts.receiveBufferBytes ?? DEFAULT_RCVBUF, logger);
+        if (!r.ok) {
+          await closeAll();
+          return { ok: false, error: r.error };
+        }
+        const socket = r.bound.socket;
+        l.socket = socket;
+        socket.on('message', (msg, rinfo) => onMessage(l, socket, msg, rinfo));
+        socket.on('error', (err) => logger.error({ event: 'radius_socket_error', err: err.message }, 'RADIUS socket error'));
+        bound.push({ port: r.bound.port, address: r.bound.address, interface: l.iface, receiveBufferBytes: r.bound.receiveBufferBytes });
+      }
+      sweepTimer = setInterval(() => cache.sweep(), 1000);
+      sweepTimer.unref();
+      return { ok: true, listeners: bound };
+    },
+    stats: () => structuredClone(st),
+    close: closeAll,
+  };
+}
+
+function invalidMaText(reason: string, ip: string): string | undefined {
+  return reason === 'ma-invalid' ? `Invalid Message-Authenticator from ${ip}` : undefined;
+}
+
+function fingerprint(p: Packet) {
+  const first = (type: number) => p.attributes.find((a) => a.type === type)?.value;
+  return { authenticator: p.authenticator, userName: first(Attr.UserName), password: first(Attr.UserPassword) };
+}
+
+/** The handler's attributes, with `replyMessage` (when non-empty) replacing any Reply-Message (reference §5.2). */
+function replyAttributes(reply: Extract<LoginReply, { kind: 'reply' }>): RawAttribute[] {
+  const attrs = reply.attributes.map(toRaw);
+  if (!reply.replyMessage) return attrs;
+  return [...attrs.filter((a) => a.type !== Attr.ReplyMessage), { type: Attr.ReplyMessage, value: Buffer.from(reply.replyMessage, 'utf8') }];
+}

@@ -1,0 +1,199 @@
+// The engine: takes login requests off the bus, runs one login actor (machines/login.ts) per request,
+// keeps open challenges in the ChallengeStore, publishes every transition (redacted) on
+// authproxy.events.<server>.<loginId>, and answers on the login's reply subject.
+import { createActor, fromPromise } from 'xstate';
+import { findString, findValues } from '../adapters/radius/attributes.ts';
+import { Attr, decodePasswordText, unhidePassword } from '../adapters/radius/codec/index.ts';
+import { Subjects } from '../adapters/bus/subjects.ts';
+import type { Bus } from '../adapters/bus/types.ts';
+import type { LoginRequestMessage } from '../adapters/bus/login-rpc.ts';
+import type { Logger } from '../adapters/log/logger.ts';
+import type { ChallengeStore } from '../adapters/store/types.ts';
+import type { DuoApi, LoginEvent, LoginReply, PrimaryAuth, WireAttribute } from '../machines/contracts.ts';
+import {
+  type DuoAuthInput,
+  type DuoAuthOutput,
+  type DuoPreauthInput,
+  type DuoPreauthOutput,
+  type LoginInput,
+  type LoginMode,
+  type LoginOptions,
+  type PrimaryAuthInput,
+  type PrimaryAuthOutput,
+  loginMachine,
+  settle,
+} from '../machines/login.ts';
+import { Messages } from '../machines/messages.ts';
+import { loginEventFromInspection } from '../machines/redact.ts';
+import { rejectReply } from '../machines/reply.ts';
+import { newChallengeState } from './challenge-state.ts';
+
+/** Everything the engine needs to know about one server section. */
+export interface EngineServer {
+  name: string;
+  mode: LoginMode;
+  options: LoginOptions;
+  /** Attribute whose value is the client IP sent to Duo (client_ip_attr). */
+  clientIpAttr: string;
+  pwCodec: string;
+  /** The secret of the most specific radius_ip_N network of THIS section containing the address. */
+  secretFor(clientIp: string): string | undefined;
+  primary: PrimaryAuth;
+  duo: DuoApi;
+}
+
+export interface LoginEngine {
+  handle(req: LoginRequestMessage): Promise<LoginReply>;
+  /** Logins currently being handled (for draining on SIGTERM). */
+  inFlight(): number;
+}
+
+export function createLoginEngine(deps: {
+  servers: Map<string, EngineServer>;
+  store: ChallengeStore;
+  bus: Bus;
+  logger: Logger;
+  now?: () => number;
+  newState?: () => string;
+}): LoginEngine {
+  const now = deps.now ?? Date.now;
+  const newState = deps.newState ?? newChallengeState;
+  let running = 0;
+  const machines = new Map<string, ReturnType<typeof provideFor>>();
+  const machineFor = (s: EngineServer) => {
+    let m = machines.get(s.name);
+    if (!m) machines.set(s.name, (m = provideFor(s)));
+    return m;
+  };
+
+  async function handle(req: LoginRequestMessage): Promise<LoginReply> {
+    const server = deps.servers.get(req.server);
+    if (!server) return { kind: 'drop', reason: `no server section ${req.server}` };
+    const secret = server.secretFor(req.clientIp);
+    if (secret === undefined) return { kind: 'drop', reason: 'unknown client' };
+    running++;
+    try {
+      const view = readRequest(req, secret, server);
+      const publish = (ev: Omit<LoginEvent, 'loginId' | 'server' | 'clientIp' | 'at' | 'user'>) =>
+        deps.bus.publish(Subjects.events(server.name, req.loginId), {
+          loginId: req.loginId,
+          server: server.name,
+          user: view.username,
+          clientIp: req.clientIp,
+          at: new Date(now()).toISOString(),
+          ...ev,
+        } satisfies LoginEvent);
+      const inspect = (e: Parameters<typeof loginEventFromInspection>[0]) => {
+        const ev = loginEventFromInspection(e, new Date(now()).toISOString());
+        if (ev) deps.bus.publish(Subjects.events(server.name, ev.loginId), ev);
+      };
+
+      const machine = machineFor(server);
+      let actor: ReturnType<typeof createActor<typeof machine>>;
+      if (view.state !== undefined) {
+        const taken = await deps.store.take(view.state, { clientIp: req.clientIp, username: view.username });
+        if (taken.status !== 'ok') {
+          publish({ state: 'unknown-challenge', event: 'ANSWER', detail: { reason: taken.status } });
+          deps.logger.info({ event: 'unknown-challenge', server: server.name, loginId: req.loginId, clientIp: req.clientIp, reason: taken.status }, 'Response to unknown or mismatched AccessChallenge');
+          return rejectReply(Messages.unknownChallenge);
+        }
+        actor = createActor(machine, { snapshot: taken.record.snapshot as never, input: undefined as never, inspect });
+        actor.start();
+        actor.send({
+          type: 'ANSWER',
+          now: now(),
+          clientIp: req.clientIp,
+          clientIpAttrValue: view.clientIpAttrValue,
+          username: view.username,
+          password: view.password,
+          passwordUndecodable: view.passwordUndecodable,
+        });
+      } else {
+        const input: LoginInput = {
+          loginId: req.loginId,
+          server: server.name,
+          mode: server.mode,
+          options: server.options,
+          request: {
+            username: view.username,
+            password: view.password,
+            passwordUndecodable: view.passwordUndecodable,
+            clientIpAttrValue: view.clientIpAttrValue,
+            clientIp: req.clientIp,
+            attributes: req.attributes,
+          },
+          now: now(),
+        };
+        actor = createActor(machine, { input, inspect });
+        actor.start();
+      }
+      try {
+        const settled = await settle(actor);
+        if (settled.status === 'done') return settled.reply;
+        // Waiting for the user's answer: persist the quiet snapshot under a fresh State and stop.
+        const state = newState();
+        await deps.store.put({
+          state,
+          server: server.name,
+          username: settled.session.username,
+          clientIp: settled.session.clientIp,
+          issuedId: req.identifier,
+          deadline: settled.session.deadline,
+          snapshot: actor.getPersistedSnapshot(),
+        });
+        const reply = settled.reply;
+        if (reply.kind !== 'reply') return reply;
+        const stateAttr: WireAttribute = { type: Attr.State, value: Buffer.from(state, 'ascii').toString('base64') };
+        return { ...reply, attributes: [...reply.attributes, stateAttr] };
+      } finally {
+        actor.stop();
+      }
+    } finally {
+      running--;
+    }
+  }
+
+  return { handle, inFlight: () => running };
+}
+
+/** The machine with this section's adapters injected as its actors. */
+function provideFor(s: EngineServer) {
+  return loginMachine.provide({
+    actors: {
+      primaryAuth: fromPromise<PrimaryAuthOutput, PrimaryAuthInput>(({ input, signal }) => s.primary.authenticate(input, signal)),
+      duoPreauth: fromPromise<DuoPreauthOutput, DuoPreauthInput>(({ input, signal }) => s.duo.preauth(input, signal)),
+      duoAuth: fromPromise<DuoAuthOutput, DuoAuthInput>(({ input, signal }) => s.duo.auth(input, signal)),
+    },
+  });
+}
+
+interface RequestView {
+  username: string | undefined;
+  password: string | undefined;
+  passwordUndecodable: boolean;
+  clientIpAttrValue: string | undefined;
+  state: string | undefined;
+}
+
+/** The few attributes the login logic reads, decoded; User-Password unhidden with the section secret. */
+function readRequest(req: LoginRequestMessage, secret: string, server: EngineServer): RequestView {
+  const attrs = req.attributes;
+  const username = findString(attrs, 'User-Name');
+  const hidden = findValues(attrs, 'User-Password')[0];
+  let password: string | undefined;
+  let passwordUndecodable = false;
+  if (hidden !== undefined) {
+    const bytes = unhidePassword(hidden, secret, Buffer.from(req.authenticator, 'base64'));
+    const text = bytes.ok ? decodePasswordText(bytes.value, server.pwCodec) : { ok: false as const };
+    if (text.ok) password = text.text;
+    else passwordUndecodable = true;
+  }
+  const stateBytes = findValues(attrs, 'State')[0];
+  return {
+    username,
+    password,
+    passwordUndecodable,
+    clientIpAttrValue: findString(attrs, server.clientIpAttr),
+    state: stateBytes?.toString('latin1'),
+  };
+}

@@ -1,0 +1,145 @@
+// One authproxy process: RADIUS listeners and/or login engines (per [main] role), wired through the
+// bus (in process by default, NATS when [main] nats_url is set) and a challenge store.
+import { randomUUID } from 'node:crypto';
+import { type LoginRequestMessage, callEngine, serveEngine } from '../adapters/bus/login-rpc.ts';
+import { createMemoryBus } from '../adapters/bus/memory.ts';
+import { Subjects } from '../adapters/bus/subjects.ts';
+import type { Bus, Subscription } from '../adapters/bus/types.ts';
+import type { Logger } from '../adapters/log/logger.ts';
+import { createRadiusServer } from '../adapters/radius/server.ts';
+import type { ListenerAddress, RadiusRequest, RadiusServer } from '../adapters/radius/server-types.ts';
+import { createMemoryStore } from '../adapters/store/memory.ts';
+import type { ChallengeStore } from '../adapters/store/types.ts';
+import type { ProxyConfig, Role } from '../config/index.ts';
+import type { LoginEvent, LoginReply } from '../machines/contracts.ts';
+import { createLoginEngine, type LoginEngine } from './login-engine.ts';
+import { type PrimaryFactory, buildServers, clientNetworks } from './servers.ts';
+
+export interface ProxyOptions {
+  config: ProxyConfig;
+  logger: Logger;
+  role?: Role;
+  /** Given when the process shares work over NATS; default: an in-process bus and memory store. */
+  bus?: Bus;
+  store?: ChallengeStore;
+  primaryFactory?: PrimaryFactory;
+  /** How long the listener waits for an engine's answer; default: the longest login_timeout + 5 s. */
+  engineWaitMs?: number;
+}
+
+export interface RunningProxy {
+  listeners: ListenerAddress[];
+  radius: RadiusServer | undefined;
+  engine: LoginEngine | undefined;
+  bus: Bus;
+  store: ChallengeStore;
+  /** Stop taking new requests, let running logins finish (at most graceMs), close everything. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
+  const { config, logger } = o;
+  const role = o.role ?? config.main.role;
+  const bus = o.bus ?? createMemoryBus({ onError: (err, subject) => logger.error({ err, subject }, 'bus handler error') });
+  const store = o.store ?? createMemoryStore();
+  const subs: Subscription[] = [];
+  let engine: LoginEngine | undefined;
+  let radius: RadiusServer | undefined;
+  let listeners: ListenerAddress[] = [];
+  const built = buildServers(config, logger, o.primaryFactory ?? (() => undefined));
+
+  // Every login transition is on the bus; the log gets the final answer of each login at info and
+  // every transition at debug.
+  subs.push(
+    bus.subscribe(Subjects.allEvents, (payload) => {
+      const ev = payload as LoginEvent;
+      logger.debug({ event: 'login-transition', login: ev }, 'login transition');
+    }),
+  );
+
+  if (role === 'engine' || role === 'both') {
+    engine = createLoginEngine({ servers: built.servers, store, bus, logger });
+    subs.push(serveEngine(bus, (req) => handleLogged(engine!, req, logger)));
+  }
+
+  if (role === 'listener' || role === 'both') {
+    const waitMs = o.engineWaitMs ?? Math.max(...config.servers.map((s) => s.loginTimeout), 0) * 1000 + 5000;
+    radius = createRadiusServer({
+      sections: config.servers.map((s) => ({
+        name: s.name,
+        port: s.port,
+        interface: s.interface,
+        clients: clientNetworks(s),
+        requireMessageAuthenticator: s.requireMessageAuthenticator,
+        limitProxyState: s.limitProxyState,
+      })),
+      receiveBufferBytes: config.main.udpReceiveBuffer,
+      logger: logger.child({ component: 'radius' }),
+      handle: async (req: RadiusRequest): Promise<LoginReply> => {
+        const loginId = randomUUID();
+        const msg: Omit<LoginRequestMessage, 'replySubject'> = {
+          loginId,
+          server: req.server,
+          clientIp: req.clientIp,
+          clientPort: req.clientPort,
+          identifier: req.identifier,
+          authenticator: req.authenticator,
+          attributes: req.attributes,
+          deadline: req.receivedAt + waitMs,
+        };
+        const answer = await callEngine(bus, msg, waitMs);
+        // No engine answered in time: say nothing, the device retransmits (safer than a guess).
+        return answer?.reply ?? { kind: 'drop', reason: 'no engine answered' };
+      },
+    });
+    const bound = await radius.listen();
+    if (!bound.ok) {
+      await closeAll();
+      throw new Error(bound.error);
+    }
+    listeners = bound.listeners;
+  }
+
+  async function closeAll() {
+    for (const s of subs) s.unsubscribe();
+    for (const d of built.duoClients) d.close();
+    if (!o.store) await store.close();
+    if (!o.bus) await bus.close();
+  }
+
+  return {
+    listeners,
+    radius,
+    engine,
+    bus,
+    store,
+    async stop(graceMs = 10_000) {
+      // Listeners first: no new request gets in; then give running logins their time.
+      await radius?.close();
+      const until = Date.now() + graceMs;
+      while (engine && engine.inFlight() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await closeAll();
+    },
+  };
+}
+
+async function handleLogged(engine: LoginEngine, req: LoginRequestMessage, logger: Logger): Promise<LoginReply> {
+  const started = Date.now();
+  const reply = await engine.handle(req);
+  logger.info(
+    {
+      event: 'login',
+      loginId: req.loginId,
+      server: req.server,
+      clientIp: req.clientIp,
+      result: reply.kind === 'drop' ? 'drop' : codeName(reply.code),
+      ms: Date.now() - started,
+    },
+    reply.kind === 'drop' ? `no answer: ${reply.reason}` : codeName(reply.code),
+  );
+  return reply;
+}
+
+function codeName(code: number): string {
+  return code === 2 ? 'Access-Accept' : code === 3 ? 'Access-Reject' : code === 11 ? 'Access-Challenge' : `code ${code}`;
+}

@@ -1,0 +1,169 @@
+// The login machine as a diagram, generated from the machine definition itself (its root StateNode,
+// so eventless `always` transitions are included, which @xstate/graph's toDirectedGraph leaves out).
+// `authproxy viz` calls renderDiagram(format, mode).
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { GUARD_MODES, loginMachine, type ModeName } from './login-machine.ts';
+
+export type DiagramFormat = 'mermaid' | 'dot';
+export type { ModeName };
+
+type Node = AnyStateNode;
+
+export interface DiagramEdge {
+  source: string;
+  target: string;
+  label: string;
+  guard: string | undefined;
+}
+export interface DiagramModel {
+  /** State ids (`login.processing.preauth`), parents before children. */
+  nodes: Node[];
+  edges: DiagramEdge[];
+  initial: string;
+}
+
+function allNodes(node: Node): Node[] {
+  return [node, ...Object.values(node.states as Record<string, Node>).flatMap(allNodes)];
+}
+
+/** Short, readable event names: `done primaryAuth`, `after DUO_TIMEOUT`, `error duoAuth`. */
+export function eventLabel(eventType: string): string {
+  if (eventType === '') return '';
+  const done = /^xstate\.done\.actor\.(.+)$/.exec(eventType);
+  if (done) return `done ${done[1]}`;
+  const error = /^xstate\.error\.actor\.(.+)$/.exec(eventType);
+  if (error) return `error ${error[1]}`;
+  const after = /^xstate\.after\.([^.]+)\./.exec(eventType);
+  if (after) return `after ${after[1]}`;
+  return eventType;
+}
+
+/** Names of events a transition raises (`raise({ type })`), so a targetless edge still says what it does. */
+function raisedEvents(actions: readonly unknown[]): string {
+  return actions
+    .map((a) => (a as { type?: unknown; event?: { type?: unknown } }) ?? {})
+    .filter((a) => a.type === 'xstate.raise' && typeof a.event?.type === 'string')
+    .map((a) => a.event?.type as string)
+    .join(', ');
+}
+
+function guardName(t: { guard?: unknown }): string | undefined {
+  const g = t.guard;
+  if (typeof g === 'string') return g;
+  if (g && typeof g === 'object' && 'type' in g && typeof (g as { type: unknown }).type === 'string') return (g as { type: string }).type;
+  return undefined;
+}
+
+/** Every transition of the machine, optionally only those that can happen in `mode`, and only the states
+ *  reachable in that mode. */
+export function diagramModel(machine: AnyStateMachine = loginMachine, mode?: ModeName): DiagramModel {
+  const root = machine.root as Node;
+  const nodes = allNodes(root);
+  let edges: DiagramEdge[] = [];
+  for (const n of nodes) {
+    const transitions = [...(n.always ?? []), ...[...n.transitions.values()].flat()];
+    for (const t of transitions) {
+      for (const target of t.target ?? [n]) {
+        const guard = guardName(t);
+        const ev = eventLabel(t.eventType);
+        const raised = raisedEvents(t.actions);
+        const label = [ev, guard ? `[${guard}]` : ev ? '' : '[else]', raised ? `/ raise ${raised}` : '']
+          .filter(Boolean)
+          .join(' ');
+        edges.push({ source: n.id, target: (target as Node).id, label, guard });
+      }
+    }
+  }
+  if (mode) edges = edges.filter((e) => e.guard === undefined || (GUARD_MODES[e.guard] ?? []).includes(mode));
+  const initial = (root.initial?.target[0] as Node | undefined)?.id ?? root.id;
+  if (!mode) return { nodes, edges, initial };
+
+  // Reachability: a reached state reaches its ancestors and its initial descendants.
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const reached = new Set<string>();
+  const reach = (id: string) => {
+    if (reached.has(id)) return;
+    reached.add(id);
+    const n = byId.get(id)!;
+    if (n.parent) reach(n.parent.id);
+    const init = n.initial?.target[0] as Node | undefined;
+    if (init) reach(init.id);
+  };
+  reach(initial);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of edges) {
+      if (reached.has(e.source) && !reached.has(e.target)) {
+        reach(e.target);
+        grew = true;
+      }
+    }
+  }
+  return {
+    nodes: nodes.filter((n) => reached.has(n.id)),
+    edges: edges.filter((e) => reached.has(e.source) && reached.has(e.target)),
+    initial,
+  };
+}
+
+const mermaidId = (id: string) => id.replace(/^login\.?/, '').replace(/\./g, '_') || 'login';
+const dotId = (id: string) => JSON.stringify(id.replace(/^login\.?/, '') || 'login');
+
+export function toMermaid(model: DiagramModel): string {
+  const lines = ['stateDiagram-v2'];
+  const kept = new Set(model.nodes.map((n) => n.id));
+  const emit = (n: Node, indent: string) => {
+    const children = Object.values(n.states as Record<string, Node>).filter((c) => kept.has(c.id));
+    if (children.length) {
+      lines.push(`${indent}state ${mermaidId(n.id)} {`);
+      const init = n.initial?.target[0] as Node | undefined;
+      if (init) lines.push(`${indent}  [*] --> ${mermaidId(init.id)}`);
+      for (const c of children) emit(c, `${indent}  `);
+      lines.push(`${indent}}`);
+    } else {
+      lines.push(`${indent}state "${n.key}" as ${mermaidId(n.id)}`);
+      if (n.type === 'final') lines.push(`${indent}${mermaidId(n.id)} --> [*]`);
+    }
+  };
+  const root = model.nodes[0]!;
+  const top = Object.values(root.states as Record<string, Node>).filter((c) => kept.has(c.id));
+  const rootInit = root.initial?.target[0] as Node | undefined;
+  if (rootInit) lines.push(`  [*] --> ${mermaidId(rootInit.id)}`);
+  for (const c of top) emit(c, '  ');
+  for (const e of model.edges) {
+    lines.push(`  ${mermaidId(e.source)} --> ${mermaidId(e.target)}${e.label ? ` : ${e.label}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function toDot(model: DiagramModel): string {
+  const lines = ['digraph login {', '  rankdir=LR;', '  node [shape=box, style=rounded];', '  __start [shape=point];'];
+  const kept = new Set(model.nodes.map((n) => n.id));
+  const emit = (n: Node, indent: string) => {
+    const children = Object.values(n.states as Record<string, Node>).filter((c) => kept.has(c.id));
+    if (children.length) {
+      lines.push(`${indent}subgraph ${JSON.stringify(`cluster_${n.id}`)} {`, `${indent}  label=${JSON.stringify(n.key)};`);
+      // A compound state's own transitions (e.g. the login deadline) start from an anchor node.
+      lines.push(`${indent}  ${dotId(n.id)} [shape=plaintext, label=${JSON.stringify(n.key)}];`);
+      for (const c of children) emit(c, `${indent}  `);
+      lines.push(`${indent}}`);
+    } else {
+      const shape = n.type === 'final' ? ', peripheries=2' : '';
+      lines.push(`${indent}${dotId(n.id)} [label=${JSON.stringify(n.key)}${shape}];`);
+    }
+  };
+  const root = model.nodes[0]!;
+  for (const c of Object.values(root.states as Record<string, Node>).filter((c) => kept.has(c.id))) emit(c, '  ');
+  let init: Node | undefined = root;
+  while (init?.initial) init = init.initial.target[0] as Node | undefined;
+  if (init) lines.push(`  __start -> ${dotId(init.id)};`);
+  for (const e of model.edges) lines.push(`  ${dotId(e.source)} -> ${dotId(e.target)} [label=${JSON.stringify(e.label)}];`);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The text `authproxy viz` prints. */
+export function renderDiagram(format: DiagramFormat = 'mermaid', mode?: ModeName): string {
+  const model = diagramModel(loginMachine, mode);
+  return format === 'dot' ? toDot(model) : toMermaid(model);
+}

@@ -1,0 +1,472 @@
+// The login statechart. See login.ts for how the engine drives it; the decisions themselves live in
+// pure modules (screen.ts, factor-selection.ts, prompt-format.ts, login-replies.ts...).
+import { assign, fromPromise, raise, setup } from 'xstate';
+import { isSmsRefresh } from './challenge-answer.ts';
+import { rawIpaddr, validatedIpaddr } from './client-ip.ts';
+import type { DuoError, LoginReply } from './contracts.ts';
+import { factorForRequest } from './factor-selection.ts';
+import { shouldFailOpen } from './failmode.ts';
+import type {
+  ChallengeKind,
+  ChallengeSession,
+  DuoAuthInput,
+  DuoAuthOutput,
+  DuoPreauthInput,
+  DuoPreauthOutput,
+  LoginContext,
+  LoginInput,
+  LoginMachineEvent,
+  LoginMode,
+  PrimaryAuthInput,
+  PrimaryAuthOutput,
+} from './login-types.ts';
+import { Replies } from './login-replies.ts';
+import { Messages } from './messages.ts';
+import { formatPrompt } from './prompt-format.ts';
+import { classifyRequest } from './radius-attributes.ts';
+import { challengeReply, dropReply, rejectReply } from './reply.ts';
+import { screenAnswer, screenRequest } from './screen.ts';
+
+export const AWAITING_ANSWER_TAG = 'awaiting-answer';
+
+/** Short names of the modes, as `authproxy viz --mode` takes them. */
+export type ModeName = 'auto' | 'challenge' | 'duo_only' | 'concat';
+export const MODE_NAMES: Record<ModeName, LoginMode> = {
+  auto: 'radius_server_auto',
+  challenge: 'radius_server_challenge',
+  duo_only: 'radius_server_duo_only',
+  concat: 'radius_server_concat',
+};
+
+const ALL: readonly ModeName[] = ['auto', 'challenge', 'duo_only', 'concat'];
+/** In which modes each guard can hold: the diagram filters transitions per mode with it, and a test checks
+ *  the table against the machine (every guard listed, and no path of a mode takes a guard not listed for it). */
+export const GUARD_MODES: Record<string, readonly ModeName[]> = {
+  requestRejected: ALL,
+  splitPasswordFirst: ['auto'],
+  primaryNeeded: ['auto', 'challenge', 'concat'],
+  noPrimary: ['duo_only'],
+  primaryDropped: ['auto', 'challenge', 'concat'],
+  primaryAccepted: ['auto', 'challenge', 'concat'],
+  exemptUser: ALL,
+  primaryOnlyMode: ALL,
+  preauthFailed: ALL,
+  preauthFailsOpen: ALL,
+  preauthAllow: ALL,
+  preauthDeny: ALL,
+  enrollChallenge: ['challenge'],
+  preauthEnroll: ALL,
+  preauthAuth: ALL,
+  factorPrompt: ['challenge'],
+  factorKnown: ['auto', 'duo_only', 'concat'],
+  passcodeNeeded: ['auto'],
+  noUsableFactor: ['auto'],
+  factorChosen: ['auto'],
+  authFailed: ALL,
+  authFailsOpen: ALL,
+  smsRefresh: ['challenge'],
+  authAllow: ALL,
+  answerRejected: ['auto', 'challenge'],
+  answerToDuo: ['auto'],
+  answerToAuth: ['challenge'],
+};
+
+const provideMe = (name: string) => async (): Promise<never> => {
+  throw new Error(`provide me: the login machine needs a '${name}' actor (machine.provide({ actors }))`);
+};
+
+type Ctx = LoginContext;
+
+const screenOf = (c: Ctx) =>
+  screenRequest(c.mode, c.options, {
+    username: c.username,
+    password: c.secret.password,
+    passwordUndecodable: c.passwordUndecodable,
+    shape: c.shape,
+  });
+
+const answerScreenOf = (c: Ctx) =>
+  c.challenge
+    ? screenAnswer(c.challenge, { now: c.now, password: c.secret.answer, passwordUndecodable: c.passwordUndecodable })
+    : ({ next: 'reject', message: Messages.unknownChallenge } as const);
+
+const autoFactorOf = (c: Ctx) =>
+  factorForRequest(c.options.factors, c.preauth?.ok && c.preauth.value.result === 'auth' ? c.preauth.value.factors : undefined);
+
+const duoError = (kind: DuoError['kind'], failOpen: boolean, message: string) =>
+  ({ ok: false, error: { kind, failOpen, message } }) as const;
+
+/** A challenge session for the current request; the deadline is absolute (libraries.md finding F). */
+function openChallenge(c: Ctx, kind: ChallengeKind, prompt: string, factors: Record<string, string>): ChallengeSession {
+  return {
+    kind,
+    prompt,
+    factors,
+    primaryAttributes: c.primaryAttributes,
+    username: c.username ?? '',
+    clientIp: c.clientIp,
+    deadline: c.now + c.options.challengeLifetimeMs,
+  };
+}
+
+export const loginMachine = setup({
+  types: {
+    context: {} as LoginContext,
+    events: {} as LoginMachineEvent,
+    input: {} as LoginInput,
+    output: {} as LoginReply,
+  },
+  actors: {
+    primaryAuth: fromPromise<PrimaryAuthOutput, PrimaryAuthInput>(provideMe('primaryAuth')),
+    duoPreauth: fromPromise<DuoPreauthOutput, DuoPreauthInput>(provideMe('duoPreauth')),
+    duoAuth: fromPromise<DuoAuthOutput, DuoAuthInput>(provideMe('duoAuth')),
+  },
+  guards: {
+    // request screening (screen.ts)
+    requestRejected: ({ context }) => screenOf(context).next === 'reject',
+    splitPasswordFirst: ({ context }) => screenOf(context).next === 'primarySplit',
+    primaryNeeded: ({ context }) => screenOf(context).next === 'primary',
+    noPrimary: ({ context }) => screenOf(context).next === 'duo',
+    // primary auth
+    primaryDropped: ({ context }) => context.primaryResult?.ok === false && 'drop' in context.primaryResult,
+    primaryAccepted: ({ context }) => context.primaryResult?.ok === true,
+    // Duo stage
+    exemptUser: ({ context }) => context.username !== undefined && context.options.exemptUsernames.includes(context.username),
+    primaryOnlyMode: ({ context }) => context.options.primaryOnly === true,
+    preauthFailed: ({ context }) => context.preauth?.ok === false,
+    preauthFailsOpen: ({ context }) =>
+      context.preauth?.ok === false && shouldFailOpen(context.options.failmode, context.preauth.error, context.options.primaryOnly),
+    preauthAllow: ({ context }) => context.preauth?.ok === true && context.preauth.value.result === 'allow',
+    preauthDeny: ({ context }) => context.preauth?.ok === true && context.preauth.value.result === 'deny',
+    enrollChallenge: ({ context }) =>
+      context.mode === 'radius_server_challenge' &&
+      context.options.enrollChallenge &&
+      context.preauth?.ok === true &&
+      context.preauth.value.result === 'enroll',
+    preauthEnroll: ({ context }) => context.preauth?.ok === true && context.preauth.value.result === 'enroll',
+    preauthAuth: ({ context }) => context.preauth?.ok === true && context.preauth.value.result === 'auth',
+    // second factor
+    factorPrompt: ({ context }) => context.mode === 'radius_server_challenge',
+    factorKnown: ({ context }) => context.mode !== 'radius_server_challenge' && context.secret.factor !== undefined,
+    passcodeNeeded: ({ context }) => context.mode === 'radius_server_auto' && autoFactorOf(context) === 'passcode',
+    noUsableFactor: ({ context }) => context.mode === 'radius_server_auto' && autoFactorOf(context) === undefined,
+    factorChosen: ({ context }) => context.mode === 'radius_server_auto' && autoFactorOf(context) !== undefined,
+    // /auth
+    authFailed: ({ context }) => context.auth?.ok === false,
+    authFailsOpen: ({ context }) =>
+      context.auth?.ok === false && shouldFailOpen(context.options.failmode, context.auth.error, context.options.primaryOnly),
+    smsRefresh: ({ context }) =>
+      context.mode === 'radius_server_challenge' && context.auth?.ok === true && isSmsRefresh(context.secret.factor ?? ''),
+    authAllow: ({ context }) => context.auth?.ok === true && context.auth.value.result === 'allow',
+    // challenge answers
+    answerRejected: ({ context }) => answerScreenOf(context).next === 'reject',
+    answerToDuo: ({ context }) => answerScreenOf(context).next === 'duo',
+    answerToAuth: ({ context }) => answerScreenOf(context).next === 'auth',
+  },
+  actions: {
+    setReply: assign((_, reply: LoginReply) => ({ reply })),
+    keepPrimaryAttributes: assign(({ context }) => ({ primaryAttributes: context.primaryResult?.attributes ?? [] })),
+    openEnrollChallenge: assign(({ context }) => {
+      const status = context.preauth?.ok ? context.preauth.value.status ?? '' : '';
+      return { challenge: openChallenge(context, 'enroll', status, {}), reply: challengeReply(status) };
+    }),
+    openFactorChallenge: assign(({ context }) => {
+      const v = context.preauth?.ok && context.preauth.value.result === 'auth' ? context.preauth.value : undefined;
+      const factors = v?.factors ?? {};
+      const prompt = formatPrompt(context.options.promptFormat, { prompt: v?.prompt ?? '', factors });
+      return { challenge: openChallenge(context, 'factors', prompt, factors), reply: challengeReply(prompt) };
+    }),
+    openPasscodeChallenge: assign(({ context }) => ({
+      challenge: openChallenge(context, 'passcode', Messages.enterPasscode, {}),
+      reply: challengeReply(Messages.enterPasscode),
+    })),
+    /** SMS refresh: the same prompt again, with a new lifetime (the engine issues a new State). */
+    reopenChallenge: assign(({ context }) => {
+      const old = context.challenge;
+      const prompt = old?.prompt ?? '';
+      return {
+        challenge: openChallenge(context, old?.kind ?? 'factors', prompt, old?.factors ?? {}),
+        reply: challengeReply(prompt),
+      };
+    }),
+    forgetPasswordPart: assign(({ context }) => ({ secret: { ...context.secret, passwordPart: undefined } })),
+    forgetPassword: assign(({ context }) => ({
+      secret: { ...context.secret, password: undefined },
+      requestAttributes: [],
+    })),
+    forgetFactor: assign(({ context }) => ({ secret: { ...context.secret, factor: undefined } })),
+    /** Before waiting or ending: nothing secret, nothing the answer does not need. */
+    forgetAll: assign({ secret: {}, requestAttributes: [], primaryResult: undefined, preauth: undefined, auth: undefined }),
+  },
+  delays: {
+    LOGIN_TIMEOUT: ({ context }) => context.options.loginTimeoutMs,
+    // Without api_timeout the login deadline alone bounds the call; this timer then never fires first.
+    DUO_TIMEOUT: ({ context }) =>
+      context.options.duoRequestTimeoutMs && context.options.duoRequestTimeoutMs > 0
+        ? context.options.duoRequestTimeoutMs
+        : context.options.loginTimeoutMs,
+    CHALLENGE_REMAINING: ({ context }) => Math.max(0, (context.challenge?.deadline ?? 0) - context.now),
+  },
+}).createMachine({
+  id: 'login',
+  context: ({ input }) => ({
+    loginId: input.loginId,
+    server: input.server,
+    mode: input.mode,
+    options: input.options,
+    now: input.now,
+    username: input.request.username,
+    clientIp: input.request.clientIp,
+    clientIpAttrValue: input.request.clientIpAttrValue,
+    passwordUndecodable: input.request.passwordUndecodable === true,
+    shape: classifyRequest(input.request.attributes),
+    requestAttributes: input.request.attributes,
+    secret: { password: input.request.password },
+    primaryAttributes: [],
+  }),
+  output: ({ context }) => context.reply ?? dropReply('no reply decided'),
+  initial: 'processing',
+  states: {
+    processing: {
+      description: 'Handling one RADIUS request; bounded by the login deadline.',
+      after: { LOGIN_TIMEOUT: { actions: raise({ type: 'LOGIN_DEADLINE' }) } },
+      initial: 'screening',
+      states: {
+        screening: {
+          always: [
+            {
+              guard: 'requestRejected',
+              target: '#login.rejected',
+              actions: { type: 'setReply', params: ({ context }) => rejectReply(rejectMessage(screenOf(context))) },
+            },
+            {
+              guard: 'splitPasswordFirst',
+              target: 'primarySplit',
+              actions: assign(({ context }) => {
+                const s = screenOf(context);
+                return s.next === 'primarySplit'
+                  ? { secret: { ...context.secret, passwordPart: s.passwordPart, factor: s.factor } }
+                  : {};
+              }),
+            },
+            {
+              guard: 'primaryNeeded',
+              target: 'primary',
+              actions: assign(({ context }) => {
+                const s = screenOf(context);
+                return s.next === 'primary' ? { secret: { password: s.password, factor: s.factor } } : {};
+              }),
+            },
+            {
+              guard: 'noPrimary',
+              target: 'duo',
+              actions: assign(({ context }) => {
+                const s = screenOf(context);
+                return s.next === 'duo' ? { secret: { factor: s.factor }, requestAttributes: [] } : {};
+              }),
+            },
+          ],
+        },
+        primarySplit: {
+          description: 'auto: primary auth with the password part of a split password',
+          invoke: {
+            id: 'primaryAuth',
+            src: 'primaryAuth',
+            input: ({ context }) => ({
+              username: context.username ?? '',
+              password: context.secret.passwordPart,
+              requestAttributes: context.requestAttributes,
+              server: context.server,
+            }),
+            onDone: { target: 'primarySplitResult', actions: assign({ primaryResult: ({ event }) => event.output }) },
+            onError: { target: '#login.rejected', actions: { type: 'setReply', params: rejectReply(Messages.primaryFailedUnexpectedly) } },
+          },
+          on: { LOGIN_DEADLINE: { target: '#login.rejected', actions: { type: 'setReply', params: rejectReply(Messages.primaryTimedOut) } } },
+          exit: 'forgetPasswordPart',
+        },
+        primarySplitResult: {
+          always: [
+            { guard: 'primaryDropped', target: '#login.dropped', actions: { type: 'setReply', params: ({ context }) => Replies.primaryDropped(context) } },
+            { guard: 'primaryAccepted', target: 'duo', actions: 'keepPrimaryAttributes' },
+            // Not concat after all: the whole password, and no factor (§8.2 step 4).
+            { target: 'primary', actions: 'forgetFactor' },
+          ],
+        },
+        primary: {
+          invoke: {
+            id: 'primaryAuth',
+            src: 'primaryAuth',
+            input: ({ context }) => ({
+              username: context.username ?? '',
+              password: context.secret.password,
+              requestAttributes: context.requestAttributes,
+              server: context.server,
+            }),
+            onDone: { target: 'primaryResult', actions: assign({ primaryResult: ({ event }) => event.output }) },
+            onError: { target: '#login.rejected', actions: { type: 'setReply', params: rejectReply(Messages.primaryFailedUnexpectedly) } },
+          },
+          on: { LOGIN_DEADLINE: { target: '#login.rejected', actions: { type: 'setReply', params: rejectReply(Messages.primaryTimedOut) } } },
+          exit: 'forgetPassword',
+        },
+        primaryResult: {
+          always: [
+            { guard: 'primaryDropped', target: '#login.dropped', actions: { type: 'setReply', params: ({ context }) => Replies.primaryDropped(context) } },
+            { guard: 'primaryAccepted', target: 'duo', actions: 'keepPrimaryAttributes' },
+            { target: '#login.rejected', actions: { type: 'setReply', params: ({ context }) => Replies.primaryRejected(context) } },
+          ],
+        },
+        duo: {
+          description: 'The Duo stage: exempt users skip preauth',
+          always: [
+            { guard: 'exemptUser', target: '#login.accepted', actions: { type: 'setReply', params: ({ context }) => Replies.exempt(context) } },
+            {
+              guard: 'primaryOnlyMode',
+              target: 'preauthResult',
+              actions: assign({ preauth: () => duoError('network', true, 'The proxy is operating in primary-only mode') }),
+            },
+            { target: 'preauth' },
+          ],
+        },
+        preauth: {
+          invoke: {
+            id: 'duoPreauth',
+            src: 'duoPreauth',
+            input: ({ context }) => ({
+              user: context.username ?? '',
+              ipaddr: rawIpaddr(context.clientIpAttrValue),
+              failmode: context.options.failmode,
+            }),
+            onDone: { target: 'preauthResult', actions: assign({ preauth: ({ event }) => event.output }) },
+            onError: { target: 'preauthResult', actions: assign({ preauth: () => duoError('network', true, 'Duo preauth call failed') }) },
+          },
+          after: { DUO_TIMEOUT: { target: 'preauthResult', actions: assign({ preauth: () => duoError('timeout', true, 'api_timeout reached') }) } },
+          on: { LOGIN_DEADLINE: { target: 'preauthResult', actions: assign({ preauth: () => duoError('timeout', true, 'login_timeout reached') }) } },
+        },
+        preauthResult: {
+          always: [
+            { guard: 'preauthFailed', target: 'preauthFailmode' },
+            { guard: 'preauthAllow', target: '#login.accepted', actions: { type: 'setReply', params: ({ context }) => Replies.preauthAllow(context) } },
+            { guard: 'preauthDeny', target: '#login.rejected', actions: { type: 'setReply', params: ({ context }) => Replies.preauthRefuse(context) } },
+            {
+              guard: 'enrollChallenge',
+              target: '#login.awaiting',
+              actions: 'openEnrollChallenge',
+            },
+            { guard: 'preauthEnroll', target: '#login.rejected', actions: { type: 'setReply', params: ({ context }) => Replies.preauthRefuse(context) } },
+            { guard: 'preauthAuth', target: 'secondFactor' },
+          ],
+        },
+        preauthFailmode: {
+          description: 'Failmode (reference §7) after a preauth error',
+          always: [
+            { guard: 'preauthFailsOpen', target: '#login.accepted', actions: { type: 'setReply', params: ({ context }) => Replies.preauthFailmode(context) } },
+            { target: '#login.rejected', actions: { type: 'setReply', params: ({ context }) => Replies.preauthFailmode(context) } },
+          ],
+        },
+        secondFactor: {
+          always: [
+            { guard: 'factorPrompt', target: '#login.awaiting', actions: 'openFactorChallenge' },
+            { guard: 'factorKnown', target: 'auth' },
+            { guard: 'passcodeNeeded', target: '#login.awaiting', actions: 'openPasscodeChallenge' },
+            { guard: 'noUsableFactor', target: '#login.rejected', actions: { type: 'setReply', params: rejectReply(Messages.noUsableFactors) } },
+            {
+              guard: 'factorChosen',
+              target: 'auth',
+              actions: assign(({ context }) => ({ secret: { ...context.secret, factor: autoFactorOf(context) } })),
+            },
+          ],
+        },
+        auth: {
+          invoke: {
+            id: 'duoAuth',
+            src: 'duoAuth',
+            input: ({ context }) => ({
+              user: context.username ?? '',
+              factor: context.secret.factor ?? '',
+              ipaddr:
+                context.mode === 'radius_server_challenge'
+                  ? rawIpaddr(context.clientIpAttrValue)
+                  : validatedIpaddr(context.clientIpAttrValue),
+            }),
+            onDone: { target: 'authResult', actions: assign({ auth: ({ event }) => event.output }) },
+            // /auth transport failures are fail-closed (reference §6.4).
+            onError: { target: 'authResult', actions: assign({ auth: () => duoError('network', false, 'Duo auth call failed') }) },
+          },
+          after: { DUO_TIMEOUT: { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'api_timeout reached') }) } },
+          on: { LOGIN_DEADLINE: { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'login_timeout reached') }) } },
+        },
+        authResult: {
+          always: [
+            { guard: 'authFailed', target: 'authFailmode' },
+            { guard: 'smsRefresh', target: '#login.awaiting', actions: 'reopenChallenge' },
+            { guard: 'authAllow', target: '#login.accepted', actions: { type: 'setReply', params: ({ context }) => Replies.authAllow(context) } },
+            { target: '#login.rejected', actions: { type: 'setReply', params: ({ context }) => Replies.authDeny(context) } },
+          ],
+          exit: 'forgetFactor',
+        },
+        authFailmode: {
+          description: 'Failmode (reference §7) after an /auth error',
+          always: [
+            { guard: 'authFailsOpen', target: '#login.accepted', actions: { type: 'setReply', params: ({ context }) => Replies.authFailmode(context) } },
+            { target: '#login.rejected', actions: { type: 'setReply', params: ({ context }) => Replies.authFailmode(context) } },
+          ],
+        },
+        answer: {
+          description: 'A request carrying the State of this login',
+          always: [
+            {
+              guard: 'answerRejected',
+              target: '#login.rejected',
+              actions: { type: 'setReply', params: ({ context }) => rejectReply(rejectMessage(answerScreenOf(context))) },
+            },
+            {
+              guard: 'answerToDuo',
+              target: 'duo',
+              actions: assign(({ context }) => ({ secret: { factor: factorOf(answerScreenOf(context)) } })),
+            },
+            {
+              guard: 'answerToAuth',
+              target: 'auth',
+              actions: assign(({ context }) => ({ secret: { factor: factorOf(answerScreenOf(context)) } })),
+            },
+          ],
+          // No exit action here: exit actions run before transition actions, which still read the
+          // answer. Both assigns above replace `secret` whole, and final states forget everything.
+        },
+      },
+    },
+    awaiting: {
+      description: 'Access-Challenge sent; the engine persists the snapshot here',
+      tags: [AWAITING_ANSWER_TAG],
+      entry: 'forgetAll',
+      after: {
+        CHALLENGE_REMAINING: { target: 'expired', actions: { type: 'setReply', params: rejectReply(Messages.unknownChallenge) } },
+      },
+      on: {
+        ANSWER: {
+          target: 'processing.answer',
+          actions: assign(({ event }) => ({
+            now: event.now,
+            clientIp: event.clientIp,
+            clientIpAttrValue: event.clientIpAttrValue,
+            passwordUndecodable: event.passwordUndecodable === true,
+            secret: { answer: event.password },
+          })),
+        },
+        RESUME: { target: 'awaiting', reenter: true, actions: assign({ now: ({ event }) => event.now }) },
+      },
+    },
+    accepted: { type: 'final', entry: 'forgetAll' },
+    rejected: { type: 'final', entry: 'forgetAll' },
+    dropped: { type: 'final', entry: 'forgetAll' },
+    expired: { type: 'final', entry: 'forgetAll', description: 'Challenge lifetime over' },
+  },
+});
+
+function rejectMessage(s: { next: string; message?: string }): string {
+  return s.message ?? Messages.unknownChallenge;
+}
+
+function factorOf(s: { next: string; factor?: string }): string {
+  return s.factor ?? '';
+}

@@ -1,0 +1,103 @@
+/**
+ * The login machine: one XState actor per RADIUS login, for radius_server_auto, _challenge, _duo_only
+ * and _concat (reference §8, §9, §10). Pure: every side effect is an injected actor, every timer an
+ * XState delay, the only clock readings are `input.now` / `event.now`.
+ *
+ * HOW TO DRIVE IT (the engine)
+ *
+ *   import { loginMachine, settle } from '../machines/login.ts';
+ *   const machine = loginMachine.provide({ actors: {
+ *     primaryAuth: fromPromise<PrimaryAuthOutput, PrimaryAuthInput>(({ input, signal }) => primary.authenticate(input, signal)),
+ *     duoPreauth:  fromPromise<DuoPreauthOutput, DuoPreauthInput>(({ input, signal }) => duo.preauth(input, signal)),
+ *     duoAuth:     fromPromise<DuoAuthOutput, DuoAuthInput>(({ input, signal }) => duo.auth(input, signal)),
+ *   } });
+ *
+ * 1. New request (no State): `const actor = createActor(machine, { input, inspect }); actor.start();`
+ *    with `input: LoginInput` (login-types.ts): { loginId, server, mode, options, request, now: Date.now() }.
+ *    `options` = loginOptions({...}) with the section's values. `request.password` undefined = attribute
+ *    absent; `passwordUndecodable: true` when User-Password is not valid UTF-8 (→ `Cannot decode password`).
+ * 2. `const s = await settle(actor)` resolves at the first snapshot that is either
+ *      - `{ status: 'done', reply }`: final; `reply` is the LoginReply (also `actor.getSnapshot().output`).
+ *        Send it and stop the actor. A `drop` reply means answer nothing.
+ *      - `{ status: 'challenge', reply, session }`: the machine is in `awaiting` (tag 'awaiting-answer').
+ *        `reply` is the Access-Challenge (code 11, Reply-Message = prompt, attributes []). The ENGINE adds
+ *        a fresh State attribute (44 base64 chars), stores
+ *          { state, server, username: session.username, clientIp: session.clientIp, deadline: session.deadline,
+ *            snapshot: actor.getPersistedSnapshot() }
+ *        then sends the reply and stops the actor. The snapshot holds no password, passcode or request
+ *        attribute (cleared on entry to `awaiting`), and no promise is in flight there.
+ * 3. Answer (request with a State the store's `take` returned 'ok'; the State/IP/User-Name binding is the
+ *    store's job, `Unknown Challenge` on a miss is the engine's reply):
+ *      const actor = createActor(machine, { snapshot: record.snapshot, input: undefined as never }); actor.start();
+ *      actor.send({ type: 'ANSWER', now: Date.now(), clientIp, clientIpAttrValue, username, password, passwordUndecodable });
+ *      await settle(actor)  → done (final reply) or challenge again (an SMS refresh: same prompt; the engine
+ *      issues a NEW State and stores the new snapshot; the old State is already consumed).
+ *    An ANSWER at or after `session.deadline` gives `Unknown Challenge`.
+ * 4. Keeping a restored actor alive instead (optional): timers are not persisted (libraries.md finding F),
+ *    so send `{ type: 'RESUME', now: Date.now() }`; it re-arms the lifetime timer from the absolute deadline.
+ *    At expiry the machine ends with reply `Unknown Challenge` (there is no request to answer then: drop it).
+ *
+ * Timers (all XState delays, so SimulatedClock drives them in tests):
+ *   LOGIN_TIMEOUT (options.loginTimeoutMs, per handled request): a primary call in flight → reject
+ *     `Error performing primary authentication: timed out`; a Duo call in flight → a `timeout` DuoError →
+ *     failmode (preauth fail-open, /auth fail-closed, reference §6.4).
+ *   DUO_TIMEOUT (options.duoRequestTimeoutMs, if > 0): the same timeout DuoError for one Duo call.
+ *   CHALLENGE_REMAINING (deadline − now): the challenge lifetime while `awaiting`.
+ * A timer that fires stops the invoked actor, which aborts the `signal` given to the promise.
+ *
+ * Events for the bus: pass every inspection event through `redactInspection` (redact.ts); never publish
+ * raw snapshots or events (the machine's context holds the password while primary auth runs).
+ */
+import type { AnyActorRef, SnapshotFrom } from 'xstate';
+import type { LoginReply } from './contracts.ts';
+import { AWAITING_ANSWER_TAG, type loginMachine } from './login-machine.ts';
+import type { ChallengeSession } from './login-types.ts';
+
+export { AWAITING_ANSWER_TAG, GUARD_MODES, loginMachine, MODE_NAMES, type ModeName } from './login-machine.ts';
+export * from './login-types.ts';
+
+export type LoginSnapshot = SnapshotFrom<typeof loginMachine>;
+
+/** Where a login stands once nothing is running: finished, or waiting for a challenge answer. */
+export type Settled =
+  | { status: 'done'; reply: LoginReply }
+  | { status: 'challenge'; reply: LoginReply; session: ChallengeSession };
+
+/** The settled view of a snapshot, or undefined while a call or a timer is pending. */
+export function settledOf(snapshot: LoginSnapshot): Settled | undefined {
+  if (snapshot.status === 'done') return { status: 'done', reply: snapshot.output };
+  if (snapshot.status === 'active' && snapshot.hasTag(AWAITING_ANSWER_TAG)) {
+    const { reply, challenge } = snapshot.context;
+    if (reply && challenge) return { status: 'challenge', reply, session: challenge };
+  }
+  return undefined;
+}
+
+/**
+ * Resolves when the login settles (see settledOf). Call it after `start()` or after sending ANSWER:
+ * a waiting actor counts as settled at once. Rejects if the actor itself fails (a bug, never an
+ * expected outcome: every expected failure is a reply).
+ */
+export function settle(actor: AnyActorRef): Promise<Settled> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const check = (s: LoginSnapshot) => {
+      if (done) return;
+      if (s.status === 'error') {
+        done = true;
+        sub?.unsubscribe();
+        reject(s.error instanceof Error ? s.error : new Error('login actor failed'));
+        return;
+      }
+      const r = settledOf(s);
+      if (r) {
+        done = true;
+        sub?.unsubscribe();
+        resolve(r);
+      }
+    };
+    let sub: { unsubscribe(): void } | undefined;
+    sub = actor.subscribe({ next: (s: LoginSnapshot) => check(s), error: (e: unknown) => check({ status: 'error', error: e } as LoginSnapshot) });
+    check(actor.getSnapshot() as LoginSnapshot);
+  });
+}

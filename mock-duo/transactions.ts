@@ -1,0 +1,142 @@
+// A push or phone call as a timeline of statuses (pushed -> allow, calling -> answered -> deny, …),
+// fixed when the call starts from the device's behaviour. Time only moves through the injected clock,
+// and effects (failure count, lockout) apply lazily when the final status is reached and someone
+// looks: no background timers, so virtual time stays deterministic.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from './clock.ts';
+import type { Behaviour } from './fixture.ts';
+import { type MockState, type PhoneState, recordFailure, type UserState } from './state.ts';
+import type { TextKey } from './texts.ts';
+
+export type OutcomeStatus = 'allow' | 'deny' | 'timeout' | 'fraud' | 'sent' | 'bypass' | 'locked_out';
+export type StepStatus = OutcomeStatus | 'pushed' | 'push_failed' | 'calling' | 'answered';
+
+export interface Step {
+  at: number;
+  result: 'waiting' | 'allow' | 'deny';
+  status: StepStatus;
+  text: TextKey;
+  vars?: Record<string, string>;
+}
+
+/** A final answer of /auth (sync) or auth_status. */
+export interface Outcome {
+  result: 'allow' | 'deny';
+  status: OutcomeStatus;
+  text: TextKey;
+  vars?: Record<string, string>;
+}
+
+export interface Transaction {
+  txid: string;
+  ikey: string;
+  username: string;
+  steps: Step[];
+  /** Index of the last step reported by auth_status (-1: none yet). */
+  lastSeen: number;
+  settled: boolean;
+}
+
+export function pushScript(device: PhoneState, start: number, timeoutMs: number): Step[] {
+  return script('push', device.push, device, start, timeoutMs);
+}
+
+export function phoneScript(device: PhoneState, start: number, timeoutMs: number): Step[] {
+  return script('phone', device.phone, device, start, timeoutMs);
+}
+
+function script(kind: 'push' | 'phone', behaviour: Behaviour, device: PhoneState, start: number, timeoutMs: number): Step[] {
+  const answerAt = start + device.afterMs;
+  const timedOut = behaviour === 'timeout' || behaviour === 'push_failed' || device.afterMs >= timeoutMs;
+  const end = timedOut ? start + timeoutMs : answerAt;
+  const steps: Step[] = [];
+  if (kind === 'push') {
+    steps.push(
+      behaviour === 'push_failed'
+        ? { at: start, result: 'waiting', status: 'push_failed', text: 'pushFailed' }
+        : { at: start, result: 'waiting', status: 'pushed', text: 'pushed' },
+    );
+  } else {
+    steps.push({ at: start, result: 'waiting', status: 'calling', text: 'calling', vars: { number: device.number } });
+    // The call is picked up half-way to the answer (never for a call nobody answers).
+    if (behaviour !== 'push_failed' && end > start) steps.push({ at: start + Math.floor((end - start) / 2), result: 'waiting', status: 'answered', text: 'answered' });
+  }
+  if (timedOut) {
+    steps.push(
+      kind === 'push'
+        ? { at: end, result: 'deny', status: 'timeout', text: 'pushTimeout' }
+        : { at: end, result: 'deny', status: 'deny', text: 'noKeypress' },
+    );
+  } else if (behaviour === 'approve') steps.push({ at: end, result: 'allow', status: 'allow', text: 'success' });
+  else if (behaviour === 'fraud') steps.push({ at: end, result: 'deny', status: 'fraud', text: 'fraud' });
+  else steps.push({ at: end, result: 'deny', status: 'deny', text: 'pushDenied' });
+  return steps;
+}
+
+export function newTransaction(state: MockState, ikey: string, user: UserState, steps: Step[]): Transaction {
+  const tx: Transaction = { txid: randomUUID(), ikey, username: user.username, steps, lastSeen: -1, settled: false };
+  state.transactions.set(tx.txid, tx);
+  return tx;
+}
+
+/** A transaction whose answer is known at once (passcode, sms, bypass…), for async=1. */
+export function settledTransaction(state: MockState, ikey: string, user: string, outcome: Outcome, now: number): Transaction {
+  const tx: Transaction = { txid: randomUUID(), ikey, username: user, steps: [{ at: now, ...outcome }], lastSeen: -1, settled: true };
+  state.transactions.set(tx.txid, tx);
+  return tx;
+}
+
+export function currentIndex(tx: Transaction, now: number): number {
+  let i = 0;
+  while (i + 1 < tx.steps.length && tx.steps[i + 1]!.at <= now) i++;
+  return i;
+}
+
+export function finalStep(tx: Transaction): Step {
+  return tx.steps[tx.steps.length - 1]!;
+}
+
+/** Apply the effects of every transaction whose final status time has come. */
+export function settleDue(state: MockState, now: number): void {
+  for (const tx of state.transactions.values()) {
+    if (tx.settled || finalStep(tx).at > now) continue;
+    tx.settled = true;
+    const user = state.users.get(tx.username);
+    if (!user) continue;
+    if (finalStep(tx).result === 'allow') user.failures = 0;
+    else recordFailure(state, user);
+  }
+}
+
+/** Wait (on the mock's clock) until the transaction is final; the outcome, or undefined if aborted. */
+export async function waitFinal(state: MockState, clock: Clock, tx: Transaction, signal?: AbortSignal): Promise<Outcome | undefined> {
+  const last = finalStep(tx);
+  const wait = last.at - clock.now();
+  if (wait > 0) await clock.sleep(wait, signal);
+  if (signal?.aborted) return undefined;
+  settleDue(state, clock.now());
+  return toOutcome(last);
+}
+
+function toOutcome(step: Step): Outcome {
+  return {
+    result: step.result === 'allow' ? 'allow' : 'deny',
+    status: step.status as OutcomeStatus,
+    text: step.text,
+    ...(step.vars ? { vars: step.vars } : {}),
+  };
+}
+
+/** auth_status long-poll: answer at once if the status changed since the last poll, else wait for
+ *  the next change or `longPollMs`, whichever comes first. */
+export async function pollStatus(state: MockState, clock: Clock, tx: Transaction, longPollMs: number, signal?: AbortSignal): Promise<Step> {
+  let i = currentIndex(tx, clock.now());
+  if (i <= tx.lastSeen && i + 1 < tx.steps.length) {
+    const wait = Math.min(tx.steps[i + 1]!.at - clock.now(), longPollMs);
+    if (wait > 0) await clock.sleep(wait, signal);
+    i = currentIndex(tx, clock.now());
+  }
+  tx.lastSeen = Math.max(tx.lastSeen, i);
+  settleDue(state, clock.now());
+  return tx.steps[i]!;
+}

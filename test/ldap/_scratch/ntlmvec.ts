@@ -1,0 +1,10 @@
+import { ntowfv1, ntowfv2, ntlmv1Responses, ntlmv2Responses } from '/work/main/adapters/ldap/ntlm.ts';
+const sc = Buffer.from('0123456789abcdef', 'hex'); const cc = Buffer.from('aaaaaaaaaaaaaaaa', 'hex');
+const av = Buffer.from('02000c0044006f006d00610069006e0001000c0053006500720076006500720000000000', 'hex');
+console.log(ntowfv1('Password').toString('hex'));
+console.log(ntlmv1Responses({ flags: 0, serverChallenge: sc, targetInfo: Buffer.alloc(0), nbDomain: undefined, timestamp: undefined }, 'Password', cc).nt.toString('hex'));
+const e = ntlmv1Responses({ flags: 0x80000, serverChallenge: sc, targetInfo: Buffer.alloc(0), nbDomain: undefined, timestamp: undefined }, 'Password', cc);
+console.log(e.nt.toString('hex'), e.lm.toString('hex'));
+console.log(ntowfv2('Password', 'User', 'Domain').toString('hex'));
+const v2 = ntlmv2Responses({ flags: 0, serverChallenge: sc, targetInfo: av, nbDomain: 'Domain', timestamp: undefined }, { username: 'User', password: 'Password', domain: 'Domain' }, cc, Buffer.alloc(8));
+console.log(v2.lm.toString('hex'), v2.nt.subarray(0, 16).toString('hex'));
