@@ -136,8 +136,8 @@ export async function dispatch(ctx: MockContext, api: Api, routes: Readonly<Reco
     call = { req, now, integration: auth.integration };
     sigVersion = auth.version;
   }
-  if (req.badJson) return finish(Fails.invalidParams('body is not a JSON object'), faultInfo);
+  const verified = { ...faultInfo, ...(sigVersion !== undefined ? { sigVersion } : {}) };
+  if (req.badJson) return finish(Fails.invalidParams('body is not a JSON object'), verified);
   settleDue(ctx.state, ctx.clock.now());
-  const reply = await route.run(ctx, call);
-  return finish(reply, { ...faultInfo, ...(sigVersion !== undefined ? { sigVersion } : {}) });
+  return finish(await route.run(ctx, call), verified);
 }

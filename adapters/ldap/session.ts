@@ -87,11 +87,17 @@ export async function openSession(ep: Endpoint, creds: BindCredentials, signal: 
   }
 }
 
-/** Politely ends a session we no longer need (the user session after its bind). */
+/** Ends a session we no longer need (the user session after its bind): an Unbind, after which the
+ *  server closes the connection (so the TIME_WAIT lands on its side, not on our ephemeral ports);
+ *  destroyed if it hasn't within a second. */
 export function closeSession(socket: net.Socket): void {
   socket.on('error', () => {});
-  if (!socket.destroyed) socket.end(encodeUnbind(99));
-  socket.destroySoon();
+  if (socket.destroyed) return;
+  socket.write(encodeUnbind(0x7fffffff));
+  const timer = setTimeout(() => socket.destroy(), 1000);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.resume();
 }
 
 async function bind(conv: Conversation, creds: BindCredentials, nextId: () => number): Promise<LdapResult> {

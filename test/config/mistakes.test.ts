@@ -35,7 +35,7 @@ test('config mistakes – every mistake of the file is reported on its line in o
   const found = checkConfig(FIXTURE);
   const unmatched = [...found];
   for (const w of wanted) {
-    const i = unmatched.findIndex((p) => p.line === w.line && p.severity === w.severity && p.option === w.option && p.message.includes(w.text));
+    const i = unmatched.findIndex((p) => p.line === w.line && p.severity === w.severity && p.option === w.option && `${p.message}; ${p.fix}`.includes(w.text));
     assert.ok(i >= 0, `line ${w.line}: no ${w.severity} on '${w.option}' containing "${w.text}"; on that line: ${found.filter((p) => p.line === w.line).map(formatProblem).join(' | ') || 'nothing'}`);
     unmatched.splice(i, 1);
   }

@@ -39,6 +39,6 @@ describe('ldap md4', () => {
     });
     assert.equal(out.status, 0, out.stderr);
     const expected = JSON.parse(out.stdout) as string[];
-    inputs.forEach((b, i) => assert.equal(md4(b).toString('hex'), expected[i], `length ${b.length}`));
+    for (const [i, b] of inputs.entries()) assert.equal(md4(b).toString('hex'), expected[i], `length ${b.length}`);
   });
 });

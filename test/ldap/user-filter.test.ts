@@ -113,7 +113,7 @@ describe('ldap user filter', () => {
         b[0] = 1;
         b[1] = subs.length;
         b[7] = 5;
-        subs.forEach((s, i) => b.writeUInt32LE(s, 8 + i * 4));
+        for (const [i, s] of subs.entries()) b.writeUInt32LE(s, 8 + i * 4);
         assert.equal(ridFromSid(b), subs.at(-1));
       }),
     );

@@ -58,6 +58,10 @@ export interface CallOptions {
   unsigned?: boolean;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** v4/v5: sign this exact JSON body instead of JSON.stringify(params). */
+  jsonBody?: string;
+  /** Send these bytes instead of the signed body (to tamper). */
+  sendBody?: string;
 }
 
 /** A mock with a manual clock in auto mode (waits take no real time) unless `auto: false`. */
@@ -69,7 +73,7 @@ export function harness(fixture: FixtureInput = baseFixture(), opts: { auto?: bo
     const version = o.version ?? (o.path.startsWith('/rest/v1') ? 1 : 2);
     const host = o.host ?? HOST;
     const params = o.params ?? {};
-    const jsonBody = version >= 4 && method === 'POST' ? JSON.stringify(params) : undefined;
+    const jsonBody = version >= 4 && method === 'POST' ? (o.jsonBody ?? JSON.stringify(params)) : undefined;
     const s = sign({
       version,
       method,
@@ -85,7 +89,7 @@ export function harness(fixture: FixtureInput = baseFixture(), opts: { auto?: bo
     const headers: Record<string, string> = { ...(o.unsigned ? {} : s.headers), ...(o.headers ?? {}) };
     if (method === 'POST' && o.unsigned) headers['Content-Type'] = 'application/x-www-form-urlencoded';
     const query = method === 'GET' && Object.keys(params).length > 0 ? `?${new URLSearchParams(params)}` : '';
-    const body = method === 'POST' ? (jsonBody ?? new URLSearchParams(params).toString()) : undefined;
+    const body = method === 'POST' ? (o.sendBody ?? jsonBody ?? new URLSearchParams(params).toString()) : undefined;
     const request = new Request(`https://${host}:8443${o.path}${query}`, {
       method,
       headers,

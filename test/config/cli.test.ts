@@ -1,0 +1,66 @@
+// The real `authproxy check-config` command, run as a user would: exit codes, one line per problem,
+// summary lines, and no secret in its output.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const run = (...args: string[]) => spawnSync(process.execPath, ['bin/authproxy.js', 'check-config', ...args], { encoding: 'utf8' });
+
+describe('config cli', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'authproxy-check-config-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('config cli – a valid file exits 0 with its warnings and one summary line per section', () => {
+    const file = join(FIXTURES, 'valid.cfg');
+    const r = run('-c', file);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.ok(lines.includes(`${file}:27 [radius_server_auto] failmod: warning: An unexpected configuration item was found: failmod; did you mean 'failmode'? (unknown keys are ignored)`), r.stdout);
+    for (const want of [
+      '[main] role both, in-process bus, metrics on port 9100, dashboard off',
+      '[ad_client] ad_client dc1.example.com:389, 10.0.0.2:389 (clear, ntlm2), search DC=example,DC=com',
+      '[radius_client] radius_client 10.0.0.9:1812, retries 3 every 2 s',
+      '[radius_server_auto] radius_server_auto on 0.0.0.0:1812, 2 client networks, client ad_client, failmode safe',
+      '[radius_server_challenge] radius_server_challenge on 0.0.0.0:1813, 1 client network, client radius_client, failmode safe',
+      '[radius_server_duo_only] radius_server_duo_only on 127.0.0.1:1814, 1 client network, no primary client, failmode safe',
+    ])
+      assert.ok(lines.includes(want), `missing: ${want}\n${r.stdout}`);
+    assert.doesNotMatch(r.stdout + r.stderr, /Valid-[A-Za-z-]*(Password|Secret)|abcdefghijABCDEFGHIJ/);
+  });
+
+  test('config cli – a file with mistakes exits 2 with one FILE:LINE [section] option line per problem', () => {
+    const file = join(FIXTURES, 'mistakes.cfg');
+    const r = run('-c', file);
+    assert.equal(r.status, 2);
+    const problemLines = r.stdout.split('\n').filter((l) => l.startsWith(file));
+    assert.ok(problemLines.length >= 35, r.stdout);
+    for (const l of problemLines) assert.match(l, /^\S+\.cfg(:\d+)?( \[[^\]]+\])?( [a-z0-9_]+)?: .+; .+$/, l);
+    assert.ok(problemLines.some((l) => /:56 \[radius_server_auto\] allow_concat: Invalid value for configuration item: 'allow_concat' must be a boolean value; use true or false$/.test(l)));
+    assert.doesNotMatch(r.stdout, /Secret-Value|abc#def-secret|Nats-Password-Secret/);
+  });
+
+  test('config cli – a missing file exits 2 with Duo\'s message', () => {
+    const file = join(tmp, 'missing.cfg');
+    const r = run('-c', file);
+    assert.equal(r.status, 2);
+    assert.match(r.stdout, new RegExp(`Config file missing or unreadable: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
+  test('config cli – a CA file that does not exist is reported on its line', () => {
+    const file = join(tmp, 'noca.cfg');
+    writeFileSync(file, ['[main]', 'http_ca_certs_file = nowhere/ca.pem', '[radius_server_duo_only]', 'ikey = DIXXXXXXXXXXXXXXXXXX', `skey = ${'a'.repeat(40)}`, 'api_host = localhost', 'radius_ip_1 = 127.0.0.1', 'radius_secret_1 = S3cret-One'].join('\n'));
+    const r = run('-c', file);
+    assert.equal(r.status, 2);
+    assert.ok(r.stdout.includes(`${file}:2 [main] http_ca_certs_file: The http_ca_certs_file value provided is invalid.; no readable file at ${join(tmp, 'nowhere/ca.pem')}`), r.stdout);
+  });
+
+  test('config cli – -c is required (usage error, exit 1)', () => {
+    const r = run();
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /required option '-c, --config <file>'/);
+  });
+});
