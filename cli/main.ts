@@ -4,6 +4,7 @@ import { Command } from '@commander-js/extra-typings';
 import { registerCheckConfig } from './commands/check-config.ts';
 import { registerMockDuo } from './commands/mock-duo.ts';
 import { registerStart } from './commands/start.ts';
+import { registerViz } from './commands/viz.ts';
 
 const program = new Command()
   .name('authproxy')
@@ -18,5 +19,6 @@ const program = new Command()
 registerStart(program);
 registerCheckConfig(program);
 registerMockDuo(program);
+registerViz(program);
 
 await program.parseAsync(process.argv);

@@ -10,6 +10,8 @@ import { isUnsetValue, parseValue, type Value } from './values.ts';
 export interface OptionValue {
   key: string;
   value: Value;
+  /** The value as written. */
+  raw: string;
   line: number;
 }
 
@@ -77,7 +79,7 @@ export function readSection(
       continue;
     }
     for (const w of parsed.warnings ?? []) problems.warn(at, w.message, w.fix);
-    const value: OptionValue = { key, value: parsed.value, line: e.line };
+    const value: OptionValue = { key, value: parsed.value, raw: e.value, line: e.line };
     if (found.n === undefined) {
       read.values.set(option.name, value);
       continue;

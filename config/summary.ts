@@ -6,7 +6,7 @@ import type { ClientSection, MainConfig, ProxyConfig, ServerSection } from './ty
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function summariseMain(main: MainConfig): string {
-  const bus = main.natsUrls.length > 0 ? `NATS bus (${plural(main.natsUrls.length, 'server')})` : 'in-process bus';
+  const bus = main.natsServers.length > 0 ? `NATS bus (${plural(main.natsServers.length, 'server')})` : 'in-process bus';
   const metrics = main.metricsPort ? `metrics on port ${main.metricsPort}` : 'metrics off';
   const dashboard = main.dashboardPort ? `dashboard on port ${main.dashboardPort}` : 'dashboard off';
   return `[main] role ${main.role}, ${bus}, ${metrics}, ${dashboard}`;

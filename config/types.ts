@@ -37,8 +37,10 @@ export interface MainConfig {
   logMaxFiles: number;
   logAuthEvents: boolean;
   logSsoEvents: boolean;
-  /** NATS servers; empty: one process with the in-memory bus and store. */
-  natsUrls: string[];
+  /** `nats_url` as written; undefined: one process with the in-memory bus and store. */
+  natsUrl: string | undefined;
+  /** The same, split into one URL per server (for nats.js `connect({ servers })`); [] when unset. */
+  natsServers: string[];
   natsUser: string | undefined;
   natsPassword: string | undefined;
   natsCredsFile: string | undefined;

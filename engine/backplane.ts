@@ -12,6 +12,6 @@ export interface Backplane {
 }
 
 export async function connectBackplane(config: ProxyConfig, _logger: Logger): Promise<Backplane | undefined> {
-  if (config.main.natsUrls.length === 0) return undefined;
+  if (config.main.natsServers.length === 0) return undefined;
   throw new Error('nats_url is set but NATS support is not wired in yet');
 }

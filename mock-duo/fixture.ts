@@ -196,7 +196,7 @@ export function parseFixture(text: string, file = 'fixture'): ParseResult<Fixtur
     ok: false,
     errors: r.error.issues.map((issue) => {
       const path = issuePath(issue);
-      const { line, col } = lineCounter.linePos(offsetOf(doc, path));
+      const { line, col } = lineCounter.linePos(offsetOf(doc, path, issue.code === 'unrecognized_keys'));
       return `${file}:${line}:${col} ${dotted(path)}: ${issue.message}`;
     }),
   };
@@ -204,14 +204,14 @@ export function parseFixture(text: string, file = 'fixture'): ParseResult<Fixtur
 
 /** The source offset of the deepest node on `path` that exists: a scalar value itself, else its key,
  *  else the nearest enclosing item. */
-function offsetOf(doc: ReturnType<typeof parseDocument>, path: readonly PropertyKey[]): number {
+function offsetOf(doc: ReturnType<typeof parseDocument>, path: readonly PropertyKey[], atKey = false): number {
   for (let n = path.length; n > 0; n--) {
     const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
     const key = String(path[n - 1]);
     if (isMap(parent)) {
       const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
       if (!pair) continue;
-      const target = n === path.length && isScalar(pair.value) ? pair.value : pair.key;
+      const target = n === path.length && !atKey && isScalar(pair.value) ? pair.value : pair.key;
       if (isNode(target) && target.range) return target.range[0];
     } else if (isSeq(parent)) {
       const item = parent.items[Number(key)];

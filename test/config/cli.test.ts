@@ -1,22 +1,34 @@
 // The real `authproxy check-config` command, run as a user would: exit codes, one line per problem,
 // summary lines, and no secret in its output.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
-const run = (...args: string[]) => spawnSync(process.execPath, ['bin/authproxy.js', 'check-config', ...args], { encoding: 'utf8' });
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
 
-describe('config cli', () => {
+/** Runs the real command; the runs of this file go in parallel (each pays tsx's start-up). */
+const run = (...args: string[]) =>
+  new Promise<Run>((done) => {
+    execFile(process.execPath, ['bin/authproxy.js', 'check-config', ...args], { encoding: 'utf8' }, (err, stdout, stderr) => {
+      done({ status: err ? Number(err.code) : 0, stdout, stderr });
+    });
+  });
+
+describe('config cli', { concurrency: true }, () => {
   const tmp = mkdtempSync(join(tmpdir(), 'authproxy-check-config-'));
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  test('config cli – a valid file exits 0 with its warnings and one summary line per section', () => {
+  test('config cli – a valid file exits 0 with its warnings and one summary line per section', async () => {
     const file = join(FIXTURES, 'valid.cfg');
-    const r = run('-c', file);
+    const r = await run('-c', file);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.ok(lines.includes(`${file}:27 [radius_server_auto] failmod: warning: An unexpected configuration item was found: failmod; did you mean 'failmode'? (unknown keys are ignored)`), r.stdout);
@@ -32,9 +44,9 @@ describe('config cli', () => {
     assert.doesNotMatch(r.stdout + r.stderr, /Valid-[A-Za-z-]*(Password|Secret)|abcdefghijABCDEFGHIJ/);
   });
 
-  test('config cli – a file with mistakes exits 2 with one FILE:LINE [section] option line per problem', () => {
+  test('config cli – a file with mistakes exits 2 with one FILE:LINE [section] option line per problem', async () => {
     const file = join(FIXTURES, 'mistakes.cfg');
-    const r = run('-c', file);
+    const r = await run('-c', file);
     assert.equal(r.status, 2);
     const problemLines = r.stdout.split('\n').filter((l) => l.startsWith(file));
     assert.ok(problemLines.length >= 35, r.stdout);
@@ -43,23 +55,23 @@ describe('config cli', () => {
     assert.doesNotMatch(r.stdout, /Secret-Value|abc#def-secret|Nats-Password-Secret/);
   });
 
-  test('config cli – a missing file exits 2 with Duo\'s message', () => {
+  test('config cli – a missing file exits 2 with Duo\'s message', async () => {
     const file = join(tmp, 'missing.cfg');
-    const r = run('-c', file);
+    const r = await run('-c', file);
     assert.equal(r.status, 2);
     assert.match(r.stdout, new RegExp(`Config file missing or unreadable: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
-  test('config cli – a CA file that does not exist is reported on its line', () => {
+  test('config cli – a CA file that does not exist is reported on its line', async () => {
     const file = join(tmp, 'noca.cfg');
     writeFileSync(file, ['[main]', 'http_ca_certs_file = nowhere/ca.pem', '[radius_server_duo_only]', 'ikey = DIXXXXXXXXXXXXXXXXXX', `skey = ${'a'.repeat(40)}`, 'api_host = localhost', 'radius_ip_1 = 127.0.0.1', 'radius_secret_1 = S3cret-One'].join('\n'));
-    const r = run('-c', file);
+    const r = await run('-c', file);
     assert.equal(r.status, 2);
     assert.ok(r.stdout.includes(`${file}:2 [main] http_ca_certs_file: The http_ca_certs_file value provided is invalid.; no readable file at ${join(tmp, 'nowhere/ca.pem')}`), r.stdout);
   });
 
-  test('config cli – -c is required (usage error, exit 1)', () => {
-    const r = run();
+  test('config cli – -c is required (usage error, exit 1)', async () => {
+    const r = await run();
     assert.equal(r.status, 1);
     assert.match(r.stderr, /required option '-c, --config <file>'/);
   });

@@ -2,6 +2,7 @@
 // and the numbered-key rules.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createClientMatcher, parseNetwork } from '../../adapters/radius/networks.ts';
 import type { AdClientSection, RadiusClientSection } from '../../config/types.ts';
 import { errorsOf, IKEY, parseOk, SKEY, validLines, warningsOf, withServerLines } from './helpers.ts';
 
@@ -40,8 +41,8 @@ describe('config typed', () => {
       [['dc1.example.com'], 389, 'clear', 'ntlm2', 10, 'sAMAccountName', 'userPrincipalName', true, '', '', undefined],
     );
     assert.deepEqual(
-      [c.main.role, c.main.udpReceiveBuffer, c.main.metricsPort, c.main.dashboardPort, c.main.natsUrls, c.main.httpCaCertsFile, c.main.debug],
-      ['both', 8388608, undefined, undefined, [], undefined, false],
+      [c.main.role, c.main.udpReceiveBuffer, c.main.metricsPort, c.main.dashboardPort, c.main.natsUrl, c.main.natsServers, c.main.httpCaCertsFile, c.main.debug],
+      ['both', 8388608, undefined, undefined, undefined, [], undefined, false],
     );
   });
 
@@ -91,6 +92,17 @@ describe('config typed', () => {
     assert.deepEqual(s.exemptUsernames, ['a', 'b']);
   });
 
+  test('config typed – fact 41: a range radius_ip_1 admits exactly its addresses (through networks.ts)', () => {
+    const s = parseOk(withServerLines('radius_ip_2 = 4.4.4.1-4.4.4.3', 'radius_secret_2 = Range-Secret')).servers[0]!;
+    const clients = s.radiusClients.map((c) => {
+      const parsed = parseNetwork(c.value);
+      assert.ok(parsed.ok);
+      return { cidrs: parsed.cidrs, secret: c.secret };
+    });
+    const matcher = createClientMatcher([{ section: s.name, clients }]);
+    assert.deepEqual(['4.4.4.1', '4.4.4.2', '4.4.4.3', '4.4.4.4', '4.4.4.0'].map((ip) => matcher.match(ip)?.secret), ['Range-Secret', 'Range-Secret', 'Range-Secret', undefined, undefined]);
+  });
+
   test('config typed – ad_client hosts: host, then host_N in numeric order', () => {
     const text = validLines().map((l) => (l === 'host = dc1.example.com' ? 'host_10 = dc10.example.com\nhost = dc0.example.com\nhost_2 = 10.0.0.2\nhost_1 = dc1.example.com' : l));
     assert.deepEqual((parseOk(text.join('\n')).clients.ad_client as AdClientSection).hosts, ['dc0.example.com', 'dc1.example.com', '10.0.0.2', 'dc10.example.com']);
@@ -125,8 +137,8 @@ describe('config typed', () => {
   test('config typed – our [main] additions', () => {
     const c = parseOk(['[main]', 'nats_url = nats://127.0.0.1:4222, tls://nats.local:4443', 'nats_user = p', 'nats_password = NatsPassword1', 'role = Listener', 'metrics_port = 9100', 'dashboard_port = 8080', 'udp_receive_buffer = 1048576', ...validLines()].join('\n'));
     assert.deepEqual(
-      [c.main.natsUrls, c.main.natsUser, c.main.natsPassword, c.main.role, c.main.metricsPort, c.main.dashboardPort, c.main.udpReceiveBuffer],
-      [['nats://127.0.0.1:4222', 'tls://nats.local:4443'], 'p', 'NatsPassword1', 'listener', 9100, 8080, 1048576],
+      [c.main.natsUrl, c.main.natsServers, c.main.natsUser, c.main.natsPassword, c.main.role, c.main.metricsPort, c.main.dashboardPort, c.main.udpReceiveBuffer],
+      ['nats://127.0.0.1:4222, tls://nats.local:4443', ['nats://127.0.0.1:4222', 'tls://nats.local:4443'], 'p', 'NatsPassword1', 'listener', 9100, 8080, 1048576],
     );
   });
 

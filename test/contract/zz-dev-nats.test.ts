@@ -2,13 +2,13 @@
 // its own connection, plus the consume-once races that only a shared store can lose.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { Kvm } from '@nats-io/kv';
+import { type KvDeleteOptions, Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import fc from 'fast-check';
-import { connectNatsBus } from '/work/main/adapters/bus/nats.ts';
-import type { Bus } from '/work/main/adapters/bus/types.ts';
-import { challengeStoreOverKv, openNatsKvStore } from '/work/main/adapters/store/nats-kv.ts';
-import type { ChallengeStore } from '/work/main/adapters/store/types.ts';
+import { connectNatsBus } from '../../adapters/bus/nats.ts';
+import type { Bus } from '../../adapters/bus/types.ts';
+import { challengeStoreOverKv, openNatsKvStore } from '../../adapters/store/nats-kv.ts';
+import type { ChallengeStore } from '../../adapters/store/types.ts';
 import { start } from '/tmp/natsdev/shim/nats.ts';
 import { busContract } from './bus-contract.ts';
 import { record, storeContract } from './store-contract.ts';
@@ -65,13 +65,14 @@ describe('nats-kv – consume-once across instances', () => {
           // Each taker: which instance it goes through, and whether it comes from the issuing IP.
           fc.array(fc.record({ via: fc.integer({ min: 0, max: 1 }), rightIp: fc.boolean() }), { minLength: 2, maxLength: 4 }),
           async (s, takers) => {
-            // Every KV call of every instance resolves when the scheduler says so.
+            // Every KV call of every instance resolves (or fails) when the scheduler says so.
+            const later = scheduled(s);
             const stores: ChallengeStore[] = kvs.map((kv) =>
               challengeStoreOverKv({
-                create: s.scheduleFunction((k, v) => kv.create(k, v)),
-                get: s.scheduleFunction((k) => kv.get(k)),
-                update: s.scheduleFunction((k, v, rev) => kv.update(k, v, rev)),
-                delete: s.scheduleFunction((k, o) => kv.delete(k, o)),
+                create: later((k: string, v: string) => kv.create(k, v)),
+                get: later((k: string) => kv.get(k)),
+                update: later((k: string, v: string, rev: number) => kv.update(k, v, rev)),
+                delete: later((k: string, o?: Partial<KvDeleteOptions>) => kv.delete(k, o)),
               }),
             );
             const state = `sched-${n++}`;
@@ -94,3 +95,16 @@ describe('nats-kv – consume-once across instances', () => {
     }
   });
 });
+
+/** s.scheduleFunction for calls that may reject: the real call's failure is held as a value until the
+ *  scheduler releases it (a bare rejection would be "unhandled" while it waits), then rethrown. */
+function scheduled(s: fc.Scheduler) {
+  return <A extends unknown[], R>(f: (...a: A) => Promise<R>) => {
+    const held = s.scheduleFunction((...a: A) => f(...a).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })));
+    return async (...a: A): Promise<R> => {
+      const r = await held(...a);
+      if (r.ok) return r.value;
+      throw r.error;
+    };
+  };
+}
