@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(slapd ldap-utils nats-server freeradius freeradius-utils python3-duo-client openssl)
+DEB_PACKAGES=(slapd ldap-utils nats-server freeradius freeradius-utils python3-duo-client samba openssl)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

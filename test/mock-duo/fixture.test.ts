@@ -89,10 +89,11 @@ users:
   b: { devices: [{ type: phone, id: DPXXXXXXXXXXXXXXXXX1 }] }
 `);
     assert.ok(!r.ok);
-    // Shape errors come first; cross-checks (duplicates) run once the shapes are right.
     assert.deepEqual(r.errors, [
       'fixture:2:11 integrations.0.ikey: must be 20 characters: DI then 18 of A-Z and 0-9',
       'fixture:3:11 integrations.0.skey: must be 40 letters or digits',
+      'fixture:6:11 integrations.2.ikey: duplicate ikey DIDEMO00000000000000',
+      'fixture:10:37 users.b.devices.0.id: device id already used by a',
     ]);
     const dup = parseFixture(`integrations:
   - ikey: DIDEMO00000000000000
@@ -104,7 +105,7 @@ users:
   b: { devices: [{ type: phone, id: DPXXXXXXXXXXXXXXXXX1 }] }
 `);
     assert.ok(!dup.ok);
-    assert.deepEqual(dup.errors, ['fixture:4:11 integrations.1.ikey: duplicate ikey DIDEMO00000000000000', 'fixture:8:35 users.b.devices.0.id: device id already used by a']);
+    assert.deepEqual(dup.errors, ['fixture:4:11 integrations.1.ikey: duplicate ikey DIDEMO00000000000000', 'fixture:8:37 users.b.devices.0.id: device id already used by a']);
     const none = parseFixture('users: {}\n', 'n.yaml');
     assert.ok(!none.ok);
     assert.match(none.errors[0]!, /^n\.yaml:1:1 integrations: /);
