@@ -66,6 +66,7 @@ export function renderConfigDocs(): string {
     '- A section name is its type, optionally followed by digits: `[radius_server_auto2]` is a `radius_server_auto`. Duplicate sections (case-insensitive) and duplicate keys are errors.',
     '- `concat_mode` is another name for `allow_concat`; `[radius_server_concat]` also reads the misspelling `delimeter`.',
     '- In `[main]`, `debug` and `http_ca_certs_file` apply to every section, `http_proxy_host`/`http_proxy_port` to every server section, and `interface` to server sections without their own.',
+    "- A `[DEFAULT]` section (that exact case) gives its keys to every section that lacks them, as in ConfigParser.",
     '- A relative file path is resolved against the directory of the config file.',
     '',
     "`authproxy check-config -c FILE` lists every problem as `FILE:LINE [section] option: what is wrong; how to fix` and exits 2 on any error. Unknown keys are warnings. Secret values are never printed.",

@@ -27,7 +27,7 @@ export function formatProblem(p: Problem): string {
   const option = p.option ? ` ${p.option}:` : ':';
   const message = p.severity === 'warning' ? `warning: ${p.message}` : p.message;
   const text = p.fix ? `${message}; ${p.fix}` : message;
-  return `${where}${section}${option} ${text}`.replace(/\s*\r?\n\s*/g, ' ');
+  return `${where}${section}${option} ${text}`.replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 /** Where a problem is, without its file (the file is added once, by the collector). */

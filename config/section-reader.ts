@@ -59,7 +59,7 @@ export function readSection(
     read.present.set(key, e.line);
     const found = findOption(spec, key);
     if (!found) {
-      if (!fromDefault) reportUnknown(problems, at, spec, type, key);
+      if (!fromDefault) reportUnknown(problems, at, spec, type, key, e.key);
       continue;
     }
     const { option } = found;
@@ -101,18 +101,19 @@ function store(read: ReadSection, option: OptionSpec, n: number, value: OptionVa
   byN.set(n, value);
 }
 
-function reportUnknown(problems: ProblemList, at: { line: number; section: string; option: string }, spec: SectionSpec, type: SectionType, key: string): void {
+/** `key` is the name after aliases (what the table knows), `written` the name in the file. */
+function reportUnknown(problems: ProblemList, at: { line: number; section: string; option: string }, spec: SectionSpec, type: SectionType, key: string, written: string): void {
   const close = closestOption(spec, key);
   if (close) {
-    problems.warn(at, msg.unexpected(key), `did you mean '${close}'? (unknown keys are ignored)`);
+    problems.warn(at, msg.unexpected(written), `did you mean '${close}'? (unknown keys are ignored)`);
     return;
   }
   const elsewhere = sectionsReading(key, type);
   if (elsewhere.length > 0) {
-    problems.warn(at, msg.unexpected(key), `${key} is read only in ${elsewhere.map((t) => `[${t}]`).join(', ')} sections; remove it from this [${type}] section`);
+    problems.warn(at, msg.unexpected(written), `${written} is read only in ${elsewhere.map((t) => `[${t}]`).join(', ')} sections; remove it from this [${type}] section`);
     return;
   }
-  problems.warn(at, msg.unexpected(key), 'remove it (unknown keys are ignored); docs/configuration.md lists every option');
+  problems.warn(at, msg.unexpected(written), 'remove it (unknown keys are ignored); docs/configuration.md lists every option');
 }
 
 /** skey_protected -> skey, radius_secret_protected_2 -> radius_secret_2. */

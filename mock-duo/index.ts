@@ -40,8 +40,8 @@ export function createMockDuo(opts: MockDuoOptions): MockDuo {
   const clock = opts.clock ?? systemClock();
   const ctx: MockContext = { state: buildState(fixture, clock.now()), clock, faults: new FaultStore(fixture.faults), journal: new Journal() };
   const control = createControl(ctx);
-  // The control handlers come first so /_mock/* never reaches the Duo catch-alls.
-  const handlers = [...controlHandlers(ctx, control), ...restV1Handlers(ctx), ...authV2Handlers(ctx)];
+  // Duo paths first (the hot ones); /_mock/* never matches their patterns, so order is only speed.
+  const handlers = [...restV1Handlers(ctx), ...authV2Handlers(ctx), ...controlHandlers(ctx, control)];
   return {
     handlers,
     get state() {

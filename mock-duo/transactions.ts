@@ -96,9 +96,17 @@ export function finalStep(tx: Transaction): Step {
   return tx.steps[tx.steps.length - 1]!;
 }
 
-/** Apply the effects of every transaction whose final status time has come. */
+/** How long a finished transaction stays readable through auth_status (mock time). */
+const KEEP_FINISHED_MS = 10 * 60_000;
+
+/** Apply the effects of every transaction whose final status time has come, and forget the ones
+ *  that finished long ago (a long load run would otherwise grow the map without end). */
 export function settleDue(state: MockState, now: number): void {
   for (const tx of state.transactions.values()) {
+    if (tx.settled && finalStep(tx).at + KEEP_FINISHED_MS < now) {
+      state.transactions.delete(tx.txid);
+      continue;
+    }
     if (tx.settled || finalStep(tx).at > now) continue;
     tx.settled = true;
     const user = state.users.get(tx.username);

@@ -70,7 +70,11 @@ export function createAuthV2(ctx: CallContext, o: AuthV2Options): DuoApi {
     return phone ? { factor: name.kind, device: phone.device } : { factor: 'passcode', passcode: req.factor };
   }
 
+  // auth_status long-polls: Duo answers at once when the status changed since the last poll (the
+  // first poll gets `pushed`), else when it changes. So a fast `waiting` is polled again at once; only
+  // a second fast one in a row (a server that does not long-poll) is paced to minPollIntervalMs.
   async function poll(txid: string, signal: AbortSignal | undefined, deadline: number): Promise<DuoOutcome<AuthResult>> {
+    let previousFast = false;
     for (;;) {
       const started = ctx.now();
       const env = await call({ call: 'auth', method: 'GET', path: '/auth/v2/auth_status', params: { txid } }, signal, deadline);
@@ -78,7 +82,9 @@ export function createAuthV2(ctx: CallContext, o: AuthV2Options): DuoApi {
       const step = readAuthStep(env.response, true);
       if (step.done) return step.outcome;
       const wait = o.minPollIntervalMs - (ctx.now() - started);
-      if (wait > 0) await ctx.sleep(Math.min(wait, Math.max(deadline - ctx.now(), 0)), signal);
+      const fast = wait > 0;
+      if (fast && previousFast) await ctx.sleep(Math.min(wait, Math.max(deadline - ctx.now(), 0)), signal);
+      previousFast = fast;
       if (signal?.aborted) return { ok: false, error: timeoutError('auth', 'the login deadline passed while Duo was waiting for the user') };
       if (ctx.now() >= deadline) return { ok: false, error: timeoutError('auth', 'Duo was still waiting for the user when the auth time ran out') };
     }

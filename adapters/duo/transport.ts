@@ -86,9 +86,16 @@ function describe(err: Error & { code?: string }): string {
 
 type Attempt = HttpResult | { ok: false; kind: 'stale'; message: string };
 
+/** Duo's proxy sends the api host, with `:port` only when the port is not 443 (reference §6.2). */
+export function hostHeader(host: string, port: number): string {
+  const name = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return port === 443 ? name : `${name}:${port}`;
+}
+
 export function createTransport(o: TransportOptions): Transport {
   const agent = makeAgent(o);
   const mod = o.scheme === 'https' ? https : http;
+  const host = hostHeader(o.host, o.port);
 
   function once(r: HttpRequest): Promise<Attempt> {
     return new Promise((resolve) => {
@@ -108,7 +115,7 @@ export function createTransport(o: TransportOptions): Transport {
         port: o.port,
         method: r.method,
         path: r.path,
-        headers: r.headers,
+        headers: { Host: host, ...r.headers },
         agent,
       });
       const fail = (kind: 'network' | 'timeout', message: string): void => {

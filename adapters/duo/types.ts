@@ -38,7 +38,8 @@ export interface DuoClientOptions {
   random?: () => number;
   /** auth_v2: how long a preauth device list is reused to resolve `push2`-style factors. Default 300 000 (a challenge's life). */
   deviceCacheMs?: number;
-  /** auth_v2: least time between the starts of two auth_status polls that answered `waiting`. Default 1000. */
+  /** auth_v2: least time between the starts of auth_status polls once two in a row answered `waiting` at once
+   *  (a server that does not long-poll). Default 1000. */
   minPollIntervalMs?: number;
 }
 

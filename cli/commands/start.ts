@@ -5,7 +5,7 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import { createLogger, type Logger } from '../../adapters/log/logger.ts';
 import { formatProblem, loadConfig, type ProxyConfig } from '../../config/index.ts';
 import { startProxy } from '../../engine/proxy.ts';
-import { startMockDuoServer, type MockDuoServer } from '../../mock-duo/server.ts';
+import type { MockDuoServer } from '../../mock-duo/server.ts';
 import { primaryFactory } from '../../engine/primary-factory.ts';
 import { connectBackplane } from '../../engine/backplane.ts';
 
@@ -27,6 +27,8 @@ export function registerStart(program: Command): void {
         process.stderr.write(`authproxy: ${loaded.problems.length} configuration error(s) in ${opts.config}; nothing started (run check-config for details)\n`);
         process.exit(1);
       }
+      // The lifecycle lines (ready, stopping, stopped) are a contract: printed whatever --log-level says.
+      const lifecycle = logger.child({}, { level: 'info' });
       let config = loaded.config;
       let mock: MockDuoServer | undefined;
       if (opts.mockDuo) {
@@ -36,7 +38,7 @@ export function registerStart(program: Command): void {
       try {
         const backplane = await connectBackplane(config, logger);
         const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory });
-        logger.info(
+        lifecycle.info(
           {
             event: 'ready',
             role: opts.role ?? config.main.role,
@@ -52,11 +54,11 @@ export function registerStart(program: Command): void {
         const stop = async (signal: string) => {
           if (stopping) return;
           stopping = true;
-          logger.info({ event: 'stopping', signal }, 'stopping: no new requests, letting running logins finish');
+          lifecycle.info({ event: 'stopping', signal }, 'stopping: no new requests, letting running logins finish');
           await proxy.stop(opts.grace * 1000);
           await backplane?.close();
           await mock?.close();
-          logger.info({ event: 'stopped' }, 'stopped');
+          lifecycle.info({ event: 'stopped' }, 'stopped');
           logger.flush();
           setTimeout(() => process.exit(0), 50);
         };
@@ -73,6 +75,8 @@ export function registerStart(program: Command): void {
 
 async function startMockDuo(fixtureFile: string, logger: Logger): Promise<MockDuoServer> {
   try {
+    // Loaded only when asked for: a production proxy never carries the mock (msw, certificate code).
+    const { startMockDuoServer } = await import('../../mock-duo/server.ts');
     const mock = await startMockDuoServer({ fixtureFile });
     logger.info({ event: 'mock-duo', url: mock.url, ca: mock.caFile }, `bundled mock Duo listening on ${mock.url}`);
     return mock;

@@ -128,10 +128,22 @@ describe('duo auth_v2', () => {
     assert.deepEqual(bodyOf(b.transport.sent[1]), { factor: 'passcode', ipaddr: '0.0.0.0', passcode: 'push9', username: 'alice' });
   });
 
-  test('duo auth_v2 – polls are paced: a waiting answer that came fast is followed by a pause', async () => {
-    const { client, sleeps } = harness({ ...v2, minPollIntervalMs: 700 }, ok({ txid: TXID }), waiting, waiting, allow);
+  test('duo auth_v2 – polls are paced only after two fast waiting answers in a row (a server that does not long-poll)', async () => {
+    const { client, sleeps, transport } = harness({ ...v2, minPollIntervalMs: 700 }, ok({ txid: TXID }), waiting, waiting, waiting, allow);
     assert.equal((await client.auth({ user: 'alice', factor: 'push', ipaddr: '0.0.0.0' })).ok, true);
     assert.deepEqual(sleeps, [700, 700]);
+    assert.equal(transport.sent.length, 5);
+  });
+
+  test('duo auth_v2 – a long-polling server costs no pause: a slow waiting answer is polled again at once', async () => {
+    let clock = 0;
+    const slowWaiting = () => {
+      clock += 5000;
+      return waiting;
+    };
+    const { client, sleeps } = harness({ ...v2, now: () => clock }, ok({ txid: TXID }), waiting, slowWaiting, slowWaiting, allow);
+    assert.equal((await client.auth({ user: 'alice', factor: 'push', ipaddr: '0.0.0.0' })).ok, true);
+    assert.deepEqual(sleeps, []);
   });
 
   test('duo auth_v2 – a push still waiting when the auth time runs out is a fail-closed timeout', async () => {
@@ -142,7 +154,8 @@ describe('duo auth_v2', () => {
       assert.equal(out.error.kind, 'timeout');
       assert.equal(out.error.failOpen, false);
     }
-    assert.equal(transport.sent.length, 1 + 3);
+    // polls at 0 s (fast, no pause), 0 s, 1 s, 2 s (each after a 1 s pause); the auth time ends at 3 s.
+    assert.equal(transport.sent.length, 1 + 4);
   });
 
   test('duo auth_v2 – a poll that fails carries the auth classification (network: fail-closed, 5xx: fail-open)', async () => {

@@ -58,6 +58,9 @@ export function spawnServer(opts: SpawnOptions): ServerProcess {
   } finally {
     closeSync(logFd);
   }
+  // A server must not keep the test process alive: a test that forgets stop() would hang the runner.
+  // The 'exit' hook below kills whatever is left.
+  child.unref();
   liveChildren.add(child);
   let exitInfo: ExitInfo | undefined;
   const exited = new Promise<ExitInfo>((resolve) => {
@@ -90,7 +93,9 @@ export function spawnServer(opts: SpawnOptions): ServerProcess {
     stop(graceMs = 3000) {
       stopping ??= (async () => {
         if (!running()) return exited;
+        child.ref(); // keep the event loop alive until the exit is seen
         signal('SIGTERM');
+        signal('SIGCONT'); // a SIGSTOPped server (a simulated hang) only sees SIGTERM once continued
         const timer = setTimeout(() => signal('SIGKILL'), graceMs);
         try {
           return await exited;
@@ -101,6 +106,53 @@ export function spawnServer(opts: SpawnOptions): ServerProcess {
       return stopping;
     },
   };
+}
+
+export type ToolResult = { stdout: string; stderr: string; exitCode: number | null };
+
+/**
+ * Runs a short-lived command line tool (radclient, slapadd, openssl…) to completion: writes `input`
+ * to its stdin, collects its output, and SIGKILLs it after `timeoutMs`. Never rejects for a non-zero
+ * exit (callers read exitCode); rejects only when it cannot be started.
+ */
+export function runTool(
+  command: string,
+  args: readonly string[],
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode });
+    });
+    // the tool may exit before reading all its input (e.g. a bad argument); its stderr says why
+    child.stdin.on('error', () => {});
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** runTool, throwing (with the tool's stderr) unless it exits with 0. */
+export async function runToolOrThrow(
+  command: string,
+  args: readonly string[],
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<ToolResult> {
+  const result = await runTool(command, args, opts);
+  if (result.exitCode !== 0) {
+    const output = `${result.stderr}${result.stdout}`.trim().split('\n').slice(-20).join('\n');
+    throw new Error(`${command} exited with ${result.exitCode}:\n${output}`);
+  }
+  return result;
 }
 
 export interface WaitOptions {

@@ -25,7 +25,8 @@ export type RadclientPacket = {
 };
 
 const HEADER = /^(Sent|Received) (\S+) Id (\d+) from (\S+) to (\S+) length (\d+)\s*$/;
-const ATTRIBUTE = /^\t(\S+) = (.*)$/;
+// `s`: a value may hold U+2028/U+2029, which radclient prints raw and `.` would not match
+const ATTRIBUTE = /^\t(\S+) = (.*)$/s;
 
 /** Every packet block in the output, in order; lines that belong to no block are ignored. */
 export function parseRadclientOutput(stdout: string): RadclientPacket[] {

@@ -1,8 +1,8 @@
 // Drives FreeRADIUS's `radclient` (3.2.1) as a RADIUS device would: one request, the reply parsed
 // from `-x` output. radclient 3.2.1 has no `-b` (BlastRADIUS "require Message-Authenticator in
 // replies") option, so callers check `messageAuthenticatorIndex` themselves.
-import { spawn } from 'node:child_process';
 import { quoteValue } from './freeradius-quote.ts';
+import { runTool } from './process.ts';
 import { parseRadclientOutput, type RadclientPacket, type RadiusAttribute } from './radclient-output.ts';
 
 export type { RadclientPacket, RadiusAttribute } from './radclient-output.ts';
@@ -91,7 +91,10 @@ export async function radclient(opts: RadclientOptions): Promise<RadclientResult
     // applies to the last packet when `attributes` is raw multi-packet input
     input = `${input ? `${input}, ` : ''}Packet-Src-Port = ${opts.sourcePort}`;
   }
-  const { stdout, stderr, exitCode } = await run(RADCLIENT, radclientArgs(opts), `${input}\n`, budgetMs(opts));
+  const { stdout, stderr, exitCode } = await runTool(RADCLIENT, radclientArgs(opts), {
+    input: `${input}\n`,
+    timeoutMs: budgetMs(opts),
+  });
   const packets = parseRadclientOutput(stdout);
   const reply = packets.find((p) => p.direction === 'Received');
   const attributes = reply?.attributes ?? [];
@@ -120,32 +123,4 @@ export function valuesOf(attributes: readonly RadiusAttribute[], name: string): 
 /** radclient's own retry budget plus slack; a hung radclient is killed after it. */
 function budgetMs(opts: RadclientOptions): number {
   return (opts.retries ?? 1) * (opts.timeoutSec ?? 1) * 1000 + 5000;
-}
-
-function run(
-  command: string,
-  args: string[],
-  stdin: string,
-  killAfterMs: number,
-): Promise<{ stdout: string; stderr: string; exitCode: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (exitCode) => {
-      clearTimeout(timer);
-      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode });
-    });
-    child.stdin.on('error', () => {
-      // radclient may exit before reading all input (e.g. a bad argument); its stderr says why
-    });
-    child.stdin.end(stdin);
-  });
 }

@@ -130,13 +130,13 @@ describe('harness radiusd lifecycle', () => {
   });
 
   test('radiusd – a start failure throws with the log tail and leaves no temp dir', async () => {
-    const failure = radiusd.start({ users: [{ name: 'x', password: 'y', reply: [['No-Such-Attribute', 'z']] }] });
+    const failure = radiusd.start({ clients: [{ ip: '999.0.0.1', secret: 's' }] });
     const error = await failure.then(
       () => assert.fail('start should fail'),
       (e: unknown) => e as Error,
     );
     assert.match(error.message, /exited .* before it was ready/);
-    assert.match(error.message, /No-Such-Attribute/);
+    assert.match(error.message, /999\.0\.0\.1/);
     const dir = /(\/\S+authproxy-radiusd-[^/\s]+)\//.exec(error.message)?.[1];
     assert.ok(dir, 'the message names the log file');
     assert.equal(existsSync(dir), false);

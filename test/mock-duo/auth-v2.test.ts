@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatDate } from '../../adapters/duo/signature.ts';
-import { baseFixture, HOST, harness, IKEY, SKEY } from './helpers.ts';
+import { baseFixture, HOST, harness, IKEY, type JsonBody, SKEY } from './helpers.ts';
 
 const post = (h: ReturnType<typeof harness>, path: string, params: Record<string, string>, version: 2 | 4 | 5 = 5) =>
   h.json({ path: `/auth/v2/${path}`, params, version });
@@ -127,7 +127,7 @@ describe('mock duo auth/v2 – endpoints', () => {
     assert.equal((await pending).body.response.status, 'pushed');
     // Each later poll waits at most long_poll_ms: 11 more polls until the push times out at 60 s.
     let polls = 0;
-    let last: any;
+    let last: JsonBody;
     do {
       const pendingPoll = get(h, 'auth_status', { txid });
       await h.clock.whenSleeping();
@@ -225,5 +225,16 @@ describe('mock duo auth/v2 – signatures', () => {
     assert.equal(h.mock.journal.entries().at(-1)!.sigVersion, 5);
     const tampered = await h.json({ path: '/auth/v2/preauth', version: 5, jsonBody: '{"username":"alice"}', sendBody: '{"username": "alice"}' });
     assert.equal(tampered.body.code, 40103); // v5 hashes the exact bytes: re-serialised JSON is a different body
+  });
+});
+
+describe('mock duo auth/v2 – housekeeping', () => {
+  test('mock duo auth/v2 – finished transactions are forgotten ten minutes after they end', async () => {
+    const h = harness();
+    const txid = (await post(h, 'auth', { username: 'alice', factor: 'passcode', passcode: '123456', async: '1' })).body.response.txid;
+    assert.equal((await get(h, 'auth_status', { txid })).body.response.result, 'allow');
+    await h.clock.advance(10 * 60_000 + 1);
+    assert.equal((await get(h, 'auth_status', { txid })).body.code, 40002);
+    assert.equal(h.mock.state.transactions.size, 0);
   });
 });

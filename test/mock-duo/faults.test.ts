@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { getResponse } from 'msw';
 import type { FaultInput } from '../../mock-duo/fixture.ts';
-import { baseFixture, HOST, harness, IKEY } from './helpers.ts';
+import { baseFixture, HOST, harness, IKEY, type JsonBody } from './helpers.ts';
 
 type H = ReturnType<typeof harness>;
 const preauthV1 = (h: H, user = 'alice', signal?: AbortSignal) =>
   h.call({ path: '/rest/v1/preauth', params: { user, ipaddr: '10.0.0.5' }, ...(signal ? { signal } : {}) });
 const preauthV2 = (h: H, username = 'alice') => h.call({ path: '/auth/v2/preauth', params: { username }, version: 5 });
 
-async function control(h: H, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function control(h: H, method: string, path: string, body?: unknown): Promise<{ status: number; body: JsonBody }> {
   const r = await getResponse(
     h.mock.handlers,
     new Request(`https://${HOST}/_mock/${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) }),
@@ -84,11 +84,11 @@ describe('mock duo faults – kinds', () => {
 
   test("mock duo faults – clock skew moves the mock's time: ping shows it, signatures fall outside the window", async () => {
     const h = withFault({ skew_s: 400 });
-    const ping = await (await h.call({ path: '/auth/v2/ping', method: 'GET', unsigned: true })).json();
+    const ping: JsonBody = await (await h.call({ path: '/auth/v2/ping', method: 'GET', unsigned: true })).json();
     assert.equal(ping.response.time, Math.floor(h.clock.now() / 1000) + 400);
     const r = await preauthV2(h);
     assert.equal(r.status, 401);
-    assert.equal((await r.json()).code, 40105);
+    assert.equal(((await r.json()) as JsonBody).code, 40105);
     // v1 is undated, so Duo's own proxy does not notice a skew.
     assert.equal((await preauthV1(h)).status, 200);
   });
@@ -151,7 +151,7 @@ describe('mock duo faults – at run time', () => {
     const h = harness();
     const patched = await control(h, 'PATCH', 'users/alice', { devices: { '1': { push: 'deny' } } });
     assert.equal(patched.body.devices[0].push, 'deny');
-    const r = await (await h.call({ path: '/rest/v1/auth', params: { user: 'alice', factor: 'auto', auto: 'push1' } })).json();
+    const r: JsonBody = await (await h.call({ path: '/rest/v1/auth', params: { user: 'alice', factor: 'auto', auto: 'push1' } })).json();
     assert.equal(r.response.result, 'deny');
     assert.equal((await control(h, 'PATCH', 'users/alice', { devices: { '9': { push: 'deny' } } })).status, 400);
     assert.equal((await control(h, 'PATCH', 'users/nobody', {})).status, 404);

@@ -6,6 +6,10 @@ import { createMockDuo, type MockDuo } from '../../mock-duo/index.ts';
 import { manualClock, type ManualClock } from '../../mock-duo/clock.ts';
 import type { FixtureInput } from '../../mock-duo/fixture.ts';
 
+/** A decoded JSON body under test: its shape is what the assertions check. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies are asserted on field by field
+export type JsonBody = any;
+
 export const IKEY = 'DITEST00000000000000';
 export const SKEY = 'testSkeyTestSkeyTestSkeyTestSkeyTestSkey';
 export const HOST = 'api-test.duosecurity.com';
@@ -42,7 +46,7 @@ export interface Harness {
   mock: MockDuo;
   clock: ManualClock;
   call(opts: CallOptions): Promise<Response>;
-  json(opts: CallOptions): Promise<{ status: number; body: any }>;
+  json(opts: CallOptions): Promise<{ status: number; body: JsonBody }>;
 }
 
 export interface CallOptions {

@@ -1,0 +1,115 @@
+// Logins per second through the whole product: radius listener → engine → Duo client over HTTPS
+// keep-alive → the standalone mock Duo (push approved at once), each in its own process, driven by our
+// load generator. Baseline in the same run: the bare listener (trivial handler) under the same load.
+// Also: challenge-mode logins (two rounds), a burst of 2,000 logins with 3 s pushes (lost = no answer,
+// no retransmission), and 10,000 logins held waiting on pushes (proxy RSS, and Status-Server round
+// trips while they wait as a measure of event-loop delay).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findValues } from '../adapters/radius/attributes.ts';
+import { createRadiusClient } from '../adapters/radius/client.ts';
+import { type LoadResult, pap, percentile, runLoad } from './lib/radius-load.ts';
+import { rssOf, spawnReady } from './lib/spawn-ready.ts';
+
+const SECRET = 'bench-secret';
+const IKEY = 'DIBENCH0000000000000';
+const SKEY = 'benchSkeyBenchSkeyBenchSkeyBenchSkeyBenc';
+const quick = process.env.BENCH_QUICK === '1';
+const N = (n: number) => (quick ? Math.ceil(n / 10) : n);
+
+const dir = await mkdtemp(join(tmpdir(), 'authproxy-bench-'));
+const phone = (after: number) => ({ type: 'phone', number: 'XXX-XXX-1234', capabilities: ['push', 'phone', 'sms'], push: 'approve', after_ms: after });
+await writeFile(
+  join(dir, 'fixture.json'),
+  JSON.stringify({
+    integrations: [{ ikey: IKEY, skey: SKEY, api_host: 'localhost' }],
+    new_user_policy: 'deny',
+    push_timeout_ms: 60_000,
+    users: { alice: { status: 'active', devices: [phone(0)] }, slow: { status: 'active', devices: [phone(3000)] }, hold: { status: 'active', devices: [phone(20_000)] } },
+  }),
+);
+const bin = join(import.meta.dirname, '..', 'bin', 'authproxy.js');
+const mock = await spawnReady([bin, 'mock-duo', '--port', '0', '--fixtures', join(dir, 'fixture.json'), '--ca-out', join(dir, 'ca.pem')]);
+const mockPort = Number(mock.ready.port);
+const duo = `ikey=${IKEY}\nskey=${SKEY}\napi_host=localhost\napi_port=${mockPort}\nradius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\ninterface=127.0.0.1`;
+const ports = { duoOnly: 28120 + Math.floor(Math.random() * 1000) };
+const portAuto = ports.duoOnly + 1;
+const portChallenge = ports.duoOnly + 2;
+await writeFile(
+  join(dir, 'authproxy.cfg'),
+  `[main]\nhttp_ca_certs_file=ca.pem\n[duo_only_client]\n` +
+    `[radius_server_duo_only]\n${duo}\nport=${ports.duoOnly}\n` +
+    `[radius_server_auto]\n${duo}\nport=${portAuto}\nclient=duo_only_client\n` +
+    `[radius_server_challenge]\n${duo}\nport=${portChallenge}\nclient=duo_only_client\n`,
+);
+const proxy = await spawnReady([bin, 'start', '-c', join(dir, 'authproxy.cfg'), '--log-level', 'warn'].concat([]), { timeoutMs: 30_000 }).catch(async (e) => {
+  await mock.stop();
+  throw e;
+});
+const bare = await spawnReady(['--import', 'tsx', join(import.meta.dirname, 'lib', 'bare-listener.ts'), SECRET]);
+const barePort = Number(bare.ready.port);
+
+const fmt = (r: LoadResult) =>
+  `${r.perSecond.toFixed(0).padStart(6)}/s  p50 ${r.p50.toFixed(2).padStart(7)} ms  p99 ${r.p99.toFixed(2).padStart(8)} ms  answered ${r.answered}/${r.sent}${r.lost ? `  LOST ${r.lost}` : ''}`;
+
+try {
+  // Warm up TLS connections and JIT.
+  await runLoad({ port: ports.duoOnly, secret: SECRET, concurrency: 16, total: N(500), attributes: () => pap('alice', 'push') });
+  await runLoad({ port: barePort, secret: SECRET, concurrency: 16, total: N(2000), attributes: () => pap('alice', 'push') });
+
+  console.log('\nlogins per second (push approved at once), and the bare listener under the same load:');
+  for (const concurrency of [1, 16, 128]) {
+    const total = N(concurrency === 1 ? 1500 : 6000);
+    const b = await runLoad({ port: barePort, secret: SECRET, concurrency, total, attributes: () => pap('alice', 'push') });
+    const d = await runLoad({ port: ports.duoOnly, secret: SECRET, concurrency, total, attributes: () => pap('alice', 'push') });
+    const a = await runLoad({ port: portAuto, secret: SECRET, concurrency, total, attributes: () => pap('alice', 'hunter2,push') });
+    console.log(`  c=${String(concurrency).padEnd(3)} bare listener      ${fmt(b)}`);
+    console.log(`  c=${String(concurrency).padEnd(3)} duo_only           ${fmt(d)}   ratio to bare ${(d.perSecond / b.perSecond).toFixed(3)}`);
+    console.log(`  c=${String(concurrency).padEnd(3)} auto+duo_only_cl.  ${fmt(a)}   ratio to bare ${(a.perSecond / b.perSecond).toFixed(3)}`);
+  }
+
+  const ch = await runLoad({
+    port: portChallenge,
+    secret: SECRET,
+    concurrency: 16,
+    total: N(3000),
+    attributes: () => pap('alice', 'pw'),
+    followUp: async (first, send) => {
+      const state = findValues(first.attributes, 'State')[0];
+      if (first.code !== 11 || !state) return undefined;
+      const r = await send([...pap('alice', '1'), { type: 24, value: state.toString('base64') }]);
+      return r?.code;
+    },
+  });
+  console.log(`\nchallenge mode, two rounds per login (c=16): ${fmt(ch)}  codes ${JSON.stringify(ch.codes)}`);
+
+  const burst = await runLoad({ port: ports.duoOnly, secret: SECRET, concurrency: 2000, total: 2000, timeoutMs: 15_000, attributes: () => pap('slow', 'push') });
+  console.log(`\nburst: 2,000 logins at once, 3 s pushes, no retransmission: answered ${burst.answered}, lost ${burst.lost}, p50 ${burst.p50.toFixed(0)} ms, p99 ${burst.p99.toFixed(0)} ms, accepts ${burst.codes[2] ?? 0}`);
+
+  const holdN = N(10_000);
+  const rssBefore = await rssOf(proxy.proc.pid!);
+  const holding = runLoad({ port: ports.duoOnly, secret: SECRET, concurrency: holdN, total: holdN, timeoutMs: 60_000, sockets: 48, attributes: () => pap('hold', 'push') });
+  await new Promise((r) => setTimeout(r, 8000));
+  const rssHolding = await rssOf(proxy.proc.pid!);
+  const probe = createRadiusClient({ secret: SECRET, sockets: 1 });
+  const rtts: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const t0 = performance.now();
+    const r = await probe.request({ host: '127.0.0.1', port: ports.duoOnly }, [], { code: 12, timeoutMs: 2000, retransmitMs: 0 });
+    if (r.ok) rtts.push(performance.now() - t0);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  await probe.close();
+  rtts.sort((a, b) => a - b);
+  const held = await holding;
+  console.log(
+    `\n${holdN} logins held waiting on 20 s pushes: proxy RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, ${(rssHolding / 2 ** 20).toFixed(0)} MB while waiting; ` +
+      `Status-Server RTT while waiting p50 ${percentile(rtts, 50).toFixed(2)} ms p99 ${percentile(rtts, 99).toFixed(2)} ms (${rtts.length}/50 answered); ` +
+      `then answered ${held.answered}, lost ${held.lost}`,
+  );
+  console.log('\nFor scale (the issue, measured on this machine): Duo proxy 4.0.2 does 61-65 logins/s at c=1, 84-94 at c=16 (p99 ~320 ms), ~100 at c=128, 500 waiting pushes in 110 MB, loses ~13 % of a 500-wide burst.');
+} finally {
+  await Promise.all([proxy.stop(), bare.stop(), mock.stop()]);
+  await rm(dir, { recursive: true, force: true });
+}
