@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { parseFixture } from '../../mock-duo/fixture.ts';
+import { loadFixtureFile, parseFixture } from '../../mock-duo/fixture.ts';
 
 const INTEGRATION = `integrations:
   - ikey: DIDEMO00000000000000
@@ -109,6 +109,11 @@ users:
     const none = parseFixture('users: {}\n', 'n.yaml');
     assert.ok(!none.ok);
     assert.match(none.errors[0]!, /^n\.yaml:1:1 integrations: /);
+  });
+
+  test('mock duo fixture – a missing file is an error, not an exception', async () => {
+    const r = await loadFixtureFile('/nonexistent/fixture.yaml');
+    assert.deepEqual(r, { ok: false, errors: ['/nonexistent/fixture.yaml: cannot read: ENOENT'] });
   });
 
   test('mock duo fixture – YAML syntax errors and duplicate keys carry positions', () => {
