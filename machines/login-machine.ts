@@ -66,6 +66,7 @@ export const GUARD_MODES: Record<string, readonly ModeName[]> = {
   authFailsOpen: ALL,
   smsRefresh: ['challenge'],
   authAllow: ALL,
+  resumedAfterDeadline: ['auto', 'challenge'],
   answerRejected: ['auto', 'challenge'],
   answerToDuo: ['auto'],
   answerToAuth: ['challenge'],
@@ -159,6 +160,7 @@ export const loginMachine = setup({
       context.mode === 'radius_server_challenge' && context.auth?.ok === true && isSmsRefresh(context.secret.factor ?? ''),
     authAllow: ({ context }) => context.auth?.ok === true && context.auth.value.result === 'allow',
     // challenge answers
+    resumedAfterDeadline: ({ context, event }) => event.type === 'RESUME' && event.now >= (context.challenge?.deadline ?? 0),
     answerRejected: ({ context }) => answerScreenOf(context).next === 'reject',
     answerToDuo: ({ context }) => answerScreenOf(context).next === 'duo',
     answerToAuth: ({ context }) => answerScreenOf(context).next === 'auth',
@@ -453,7 +455,14 @@ export const loginMachine = setup({
             secret: { answer: event.password },
           })),
         },
-        RESUME: { target: 'awaiting', reenter: true, actions: assign({ now: ({ event }) => event.now }) },
+        RESUME: [
+          {
+            guard: 'resumedAfterDeadline',
+            target: 'expired',
+            actions: { type: 'setReply', params: rejectReply(Messages.unknownChallenge) },
+          },
+          { target: 'awaiting', reenter: true, actions: assign({ now: ({ event }) => event.now }) },
+        ],
       },
     },
     accepted: { type: 'final', entry: 'forgetAll' },

@@ -61,8 +61,8 @@ function buildHeaders(ctx: CallContext, r: DuoRequest): { path: string; headers:
     method: r.method,
     host: ctx.apiHost,
     path: r.path,
-    params: r.params,
-    ...(body !== undefined ? { body, params: {} } : {}),
+    // A JSON POST signs its body; its (empty) query is the parameter line.
+    ...(body !== undefined ? { body, params: {} } : { params: r.params }),
     ikey: ctx.ikey,
     skey: ctx.skey,
     date: ctx.now() + ctx.clockOffsetMs,
@@ -92,7 +92,7 @@ export async function duoCall(ctx: CallContext, r: DuoRequest, signal?: AbortSig
   ctx.logger?.debug({ call: r.call, params: r.logParams }, `http ${r.method} to ${ctx.origin}${r.path}`);
   for (let retry = 0; ; retry++) {
     const left = deadline === undefined ? undefined : deadline - ctx.now();
-    if (left !== undefined && left <= 0) return fail(ctx, r, timeoutError(r.call, `api_timeout of ${ctx.apiTimeoutMs} ms spent`));
+    if (left !== undefined && left <= 0) return fail(timeoutError(r.call, 'the time allowed for this Duo call ran out'));
     const { path, headers, body } = buildHeaders(ctx, r);
     const res = await ctx.transport.request({
       method: r.method,
@@ -106,7 +106,7 @@ export async function duoCall(ctx: CallContext, r: DuoRequest, signal?: AbortSig
     });
     if (!res.ok) {
       const err = res.kind === 'timeout' ? timeoutError(r.call, res.message) : networkError(r.call, res.message);
-      return fail(ctx, r, err);
+      return fail(err);
     }
     if (res.status !== 429) return { ok: true, envelope: readEnvelope(res.status, res.body), status: res.status };
 
@@ -114,11 +114,11 @@ export async function duoCall(ctx: CallContext, r: DuoRequest, signal?: AbortSig
     const retryAfter = parseRetryAfter(header(res, 'retry-after') ?? header(res, 'x-retry-after'), ctx.now() + ctx.clockOffsetMs);
     const wait = backoffDelayMs(retry, ctx.random, retryAfter);
     const attempts = retry + 1;
-    if (wait === undefined) return fail(ctx, r, rateLimitedError(attempts, code));
-    if (deadline !== undefined && ctx.now() + wait > deadline) return fail(ctx, r, rateLimitedError(attempts, code));
+    if (wait === undefined) return fail(rateLimitedError(attempts, code));
+    if (deadline !== undefined && ctx.now() + wait > deadline) return fail(rateLimitedError(attempts, code));
     ctx.logger?.debug({ call: r.call, waitMs: wait, attempt: attempts }, 'Duo answered 429; backing off');
     await ctx.sleep(wait, signal);
-    if (signal?.aborted) return fail(ctx, r, rateLimitedError(attempts, code));
+    if (signal?.aborted) return fail(rateLimitedError(attempts, code));
   }
 }
 
@@ -132,7 +132,7 @@ function bodyCode(body: string): number | undefined {
 }
 
 // Failures are logged once, by the client, when the call's outcome is known.
-function fail(_ctx: CallContext, _r: DuoRequest, error: DuoError): CallResult {
+function fail(error: DuoError): CallResult {
   return { ok: false, error };
 }
 

@@ -32,6 +32,8 @@ export interface ServicePoolOptions {
 export class ServicePool {
   private slots: Slot[] = [];
   private closed = false;
+  /** Aborts connections still being opened when the pool closes. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly opts: ServicePoolOptions) {}
 
@@ -68,6 +70,7 @@ export class ServicePool {
   /** Unbinds and closes every connection. */
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     const slots = this.slots;
     this.slots = [];
     await Promise.all(slots.map((s) => s.ready.then(() => this.kill(s))));
@@ -80,7 +83,7 @@ export class ServicePool {
 
   private openSlot(): Slot {
     const slot: Slot = { inflight: 0, dead: false, ready: undefined as never };
-    slot.ready = this.opts.open(AbortSignal.timeout(this.opts.timeoutMs)).then((r) => {
+    slot.ready = this.opts.open(AbortSignal.any([AbortSignal.timeout(this.opts.timeoutMs), this.closing.signal])).then((r) => {
       if (!r.ok) {
         slot.dead = true;
         return r;

@@ -16,6 +16,8 @@ export interface RadiusClientOptions {
   readonly requireMessageAuthenticator?: MessageAuthenticatorPolicy;
   /** Source sockets per address family; each has its own 256 identifiers. Default 4. */
   readonly sockets?: number;
+  /** SO_RCVBUF of each source socket; default 1 MiB (many replies can arrive at once). */
+  readonly receiveBufferBytes?: number;
   /** Sent first in every request unless the request has its own (NAS-IP-Address, NAS-Identifier...). */
   readonly nasAttributes?: readonly WireAttribute[];
   readonly logger?: Logger;

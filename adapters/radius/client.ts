@@ -91,7 +91,13 @@ export function createRadiusClient(opts: RadiusClientOptions): RadiusClient {
       socket.on('message', (msg, rinfo) => onReply(src, msg, rinfo));
       socket.on('error', (err) => logger.warn({ event: 'radius_client_socket_error', err: err.message }, 'RADIUS client socket error'));
       const addr = family === 'udp4' ? opts.bindAddress4 : opts.bindAddress6;
-      socket.bind({ port: 0, ...(addr ? { address: addr } : {}) });
+      socket.bind({ port: 0, ...(addr ? { address: addr } : {}) }, () => {
+        try {
+          socket.setRecvBufferSize(opts.receiveBufferBytes ?? 1024 * 1024);
+        } catch {
+          // keep the default: only matters under bursts
+        }
+      });
       socket.unref();
       list.push(src);
     }

@@ -2,8 +2,12 @@
 // independent HMAC computation and the vectors of duo-auth-api.md §1.8 (V6).
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { createDuoClient } from '../../adapters/duo/client.ts';
 import { HOST, harness, IKEY, ok, SKEY } from './support.ts';
 
 const basic = (hex: string) => `Basic ${Buffer.from(`${IKEY}:${hex}`).toString('base64')}`;
@@ -120,5 +124,20 @@ describe('duo requests (auth_v2)', () => {
     assert.equal(Math.round(p.value.offsetSec), 40);
     const c = await client.check();
     assert.deepEqual(c, { ok: true, value: { time: 1345570198 } });
+  });
+});
+
+describe('duo client construction', () => {
+  test('duo client – an unreadable CA file, or one without a certificate, is refused at creation', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duo-ca-'));
+    try {
+      const empty = join(dir, 'empty.pem');
+      writeFileSync(empty, '# nothing here\n');
+      const base = { ikey: IKEY, skey: SKEY, apiHost: HOST, userAgent: 'x' };
+      assert.throws(() => createDuoClient({ ...base, caFile: join(dir, 'missing.pem') }), /ENOENT/);
+      assert.throws(() => createDuoClient({ ...base, caFile: empty }), /contains no PEM certificate/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,8 @@
 // 1. stop() (what tests call, e.g. `t.after(() => srv.stop())`);
 // 2. the process 'exit', SIGINT and SIGTERM hooks below (a crashed test, Ctrl-C, a runner timeout);
 // 3. on Linux the server is started through `setpriv --pdeathsig TERM`, so the kernel terminates it even
-//    when the test process is SIGKILLed and no JavaScript runs at all.
+//    when the test process is SIGKILLed and no JavaScript runs at all. (The signal follows the thread
+//    that spawned it: start servers from the main thread, not from a worker_thread that may end.)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';

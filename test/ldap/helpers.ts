@@ -21,24 +21,53 @@ export function login(username: string, password: string | undefined): PrimaryAu
   return { username, password, requestAttributes: [], server: 'radius_server_auto' };
 }
 
-/** A loopback TCP relay to host:port that keeps every byte the client sent. */
-export async function startTap(port: number, host = '127.0.0.1'): Promise<{ port: number; sent: () => Buffer; close: () => Promise<void> }> {
+export interface Tap {
+  port: number;
+  /** Every byte clients sent, in order. */
+  sent(): Buffer;
+  /** Connections accepted so far. */
+  connections(): number;
+  /** Resets every open connection the moment its client next sends something (a connection that
+   *  died unnoticed: the request is lost and the client sees the connection drop). */
+  breakOpenConnections(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP relay on listenHost:<ephemeral or given port> to 127.0.0.1:upstreamPort that keeps every
+ *  byte the client sent. */
+export async function startTap(upstreamPort: number, listenHost = '127.0.0.1', listenPort = 0): Promise<Tap> {
   const chunks: Buffer[] = [];
   const sockets = new Set<net.Socket>();
+  const doomed = new Set<net.Socket>();
+  let count = 0;
   const server = net.createServer((client) => {
-    const upstream = net.connect({ port, host });
+    count++;
+    const upstream = net.connect({ port: upstreamPort, host: '127.0.0.1' });
     sockets.add(client).add(upstream);
-    client.on('data', (d: Buffer) => chunks.push(Buffer.from(d)));
-    client.pipe(upstream).pipe(client);
+    client.on('data', (d: Buffer) => {
+      if (doomed.has(client)) {
+        client.resetAndDestroy();
+        upstream.destroy();
+        return;
+      }
+      chunks.push(Buffer.from(d));
+      upstream.write(d);
+    });
+    upstream.pipe(client);
+    client.on('end', () => upstream.end());
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
     client.on('close', () => sockets.delete(client));
     upstream.on('close', () => sockets.delete(upstream));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(listenPort, listenHost, r));
   return {
     port: (server.address() as net.AddressInfo).port,
     sent: () => Buffer.concat(chunks),
+    connections: () => count,
+    breakOpenConnections: () => {
+      for (const s of sockets) doomed.add(s);
+    },
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));
@@ -47,7 +76,7 @@ export async function startTap(port: number, host = '127.0.0.1'): Promise<{ port
 }
 
 /** A server that accepts TCP connections and never writes a byte (a hung directory). */
-export async function startSilentServer(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+export async function startSilentServer(host = '127.0.0.1', port = 0): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   let count = 0;
   const server = net.createServer((s) => {
@@ -56,7 +85,7 @@ export async function startSilentServer(): Promise<{ port: number; connections: 
     s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(port, host, r));
   return {
     port: (server.address() as net.AddressInfo).port,
     connections: () => count,

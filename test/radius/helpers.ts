@@ -29,11 +29,13 @@ export async function udpPeer(type: 'udp4' | 'udp6' = 'udp4', address = type ===
     }
   });
   await new Promise<void>((r) => socket.bind(0, address, () => r()));
+  // Tests send bursts; the default buffer (~200 datagrams) would lose some.
+  socket.setRecvBufferSize(4 * 1024 * 1024);
   return {
     socket,
     received,
     port: () => socket.address().port,
-    send: (bytes, port, host = address) => socket.send(bytes, port, host),
+    send: (bytes, port, host = type === 'udp4' ? '127.0.0.1' : '::1') => socket.send(bytes, port, host),
     next: () =>
       new Promise<Buffer>((resolve) => {
         if (taken < received.length) resolve(received[taken++]!);
@@ -47,7 +49,8 @@ export async function udpPeer(type: 'udp4' | 'udp6' = 'udp4', address = type ===
 }
 
 /** Resolves when the server has read `count` datagrams and answered or dropped all of them. */
-export async function settled(server: RadiusServer, count: number): Promise<void> {
+export async function settled(target: RadiusServer | { server: RadiusServer }, count: number): Promise<void> {
+  const server = 'server' in target ? target.server : target;
   for (;;) {
     const s = server.stats();
     if (s.received >= count && s.inFlight === 0) return;

@@ -1,0 +1,148 @@
+// `npm run bench -- nats`: what the NATS hop costs. A private nats-server (test/harness/nats.ts);
+// listener and engine on separate connections in this one process (so client CPU for both sides is
+// on one core: a pessimistic figure for two processes on two cores).
+// 1. Login round trip callEngine → serveEngine (trivial handler) at concurrency 1 and 128: NATS vs the
+//    in-process bus, same run (ratio), with p50/p99 latency and the added latency of the hop.
+// 2. For comparison, nc.request/respond on the client's shared inbox (no SUB/UNSUB per login).
+// 3. Challenge store: put + take pairs per second, NATS KV (file storage) vs the memory store.
+import type { LoginRequestMessage } from '../adapters/bus/login-rpc.ts';
+import { callEngine, serveEngine } from '../adapters/bus/login-rpc.ts';
+import { createMemoryBus } from '../adapters/bus/memory.ts';
+import { connectNatsBus } from '../adapters/bus/nats.ts';
+import type { Bus } from '../adapters/bus/types.ts';
+import { createMemoryStore } from '../adapters/store/memory.ts';
+import { openNatsKvStore } from '../adapters/store/nats-kv.ts';
+import type { ChallengeStore } from '../adapters/store/types.ts';
+import { start } from '../test/harness/nats.ts';
+
+const quick = process.env.BENCH_QUICK === '1';
+const WARMUP_MS = quick ? 200 : 500;
+const MEASURE_MS = quick ? 800 : 3000;
+
+interface Result {
+  perSec: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+/** `concurrency` closed loops of `work`; latency of each completed call in ms. */
+async function loop(concurrency: number, work: (i: number) => Promise<boolean>): Promise<Result> {
+  let measuring = false;
+  let stop = false;
+  let failures = 0;
+  let seq = 0;
+  const lat: number[] = [];
+  const worker = async () => {
+    while (!stop) {
+      const t0 = performance.now();
+      const ok = await work(seq++);
+      if (!measuring) continue;
+      if (ok) lat.push(performance.now() - t0);
+      else failures++;
+    }
+  };
+  const workers = Array.from({ length: concurrency }, worker);
+  await sleep(WARMUP_MS);
+  measuring = true;
+  const t0 = performance.now();
+  await sleep(MEASURE_MS);
+  const elapsed = (performance.now() - t0) / 1000;
+  measuring = false;
+  stop = true;
+  await Promise.all(workers);
+  lat.sort((a, b) => a - b);
+  return { perSec: lat.length / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), failures };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (s: number[], p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN);
+const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/** A login request the size of a real one (User-Name, hidden password, NAS attributes). */
+function request(i: number): Omit<LoginRequestMessage, 'replySubject'> {
+  return {
+    loginId: `b${process.pid}x${i}`,
+    server: 'radius_server_auto',
+    clientIp: '10.1.2.3',
+    clientPort: 40000 + (i % 1000),
+    identifier: i % 256,
+    authenticator: 'q83vEjRWeJCrze8SNFZ4kA==',
+    attributes: [
+      { type: 1, value: 'YWxpY2U=' },
+      { type: 2, value: 'k2nDkL3zq1v8n0cXb4mGzQ==' },
+      { type: 4, value: 'CgECAw==' },
+      { type: 5, value: 'AAAAAQ==' },
+      { type: 31, value: 'MTAuOS44Ljc=' },
+      { type: 61, value: 'AAAABQ==' },
+      { type: 80, value: 'AAAAAAAAAAAAAAAAAAAAAA==' },
+    ],
+    deadline: Date.now() + 10_000,
+  };
+}
+
+async function rpc(listener: Bus, engine: Bus, concurrency: number): Promise<Result> {
+  const sub = serveEngine(engine, async (r) => ({ kind: 'reply', code: 2, replyMessage: `ok ${r.identifier}`, attributes: [] }));
+  await engine.flush();
+  const r = await loop(concurrency, async (i) => (await callEngine(listener, request(i), 5000)) !== undefined);
+  sub.unsubscribe();
+  return r;
+}
+
+async function storeLoop(store: ChallengeStore, concurrency: number): Promise<Result> {
+  const who = { clientIp: '10.1.2.3', username: 'alice' };
+  return loop(concurrency, async (i) => {
+    const state = `bench${process.pid}-${i}-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==`;
+    await store.put({ state, server: 'radius_server_challenge', username: 'alice', clientIp: who.clientIp, issuedId: i % 256, deadline: Date.now() + 60_000, snapshot: { value: 'waitingAnswer', context: { factors: ['push', 'phone'], n: i } } });
+    return (await store.take(state, who)).status === 'ok';
+  });
+}
+
+function row(name: string, r: Result, base?: Result): string {
+  const ratio = base ? `  (${f(r.perSec / base.perSec, 3)}× of baseline)` : '';
+  const fail = r.failures ? `  failures ${r.failures}` : '';
+  return `${name.padEnd(46)} ${f(r.perSec).padStart(9)}/s  p50 ${f(r.p50, 3).padStart(7)} ms  p99 ${f(r.p99, 3).padStart(7)} ms${ratio}${fail}`;
+}
+
+const srv = await start();
+try {
+  const mem = createMemoryBus();
+  const [listener, engine] = await Promise.all([connectNatsBus({ url: srv.url, name: 'bench-listener' }), connectNatsBus({ url: srv.url, name: 'bench-engine' })]);
+
+  console.log('login round trip, callEngine → serveEngine (trivial handler)');
+  const out: Record<string, Result> = {};
+  for (const c of [1, 128]) {
+    const m = await rpc(mem, mem, c);
+    const n = await rpc(listener, engine, c);
+    out[`mem${c}`] = m;
+    out[`nats${c}`] = n;
+    console.log(row(`  memory bus, concurrency ${c} (baseline)`, m));
+    console.log(row(`  NATS, 2 connections, concurrency ${c}`, n, m));
+    console.log(`  added latency of the NATS hop at concurrency ${c}: p50 +${f(n.p50 - m.p50, 3)} ms, p99 +${f(n.p99 - m.p99, 3)} ms`);
+  }
+
+  // The same exchange on nats.js request/respond (one shared inbox subscription per connection).
+  engine.nc.subscribe('bench.rr', { queue: 'engines', callback: (_e, msg) => msg.respond(JSON.stringify({ loginId: 'x', reply: { kind: 'reply', code: 2, attributes: [] } })) });
+  await engine.flush();
+  const rr = await loop(128, async (i) => {
+    const m = await listener.nc.request('bench.rr', JSON.stringify(request(i)), { timeout: 5000 }).catch(() => undefined);
+    return m !== undefined && m.json<{ loginId: string }>().loginId === 'x';
+  });
+  console.log(row('  NATS nc.request (shared inbox), concurrency 128', rr, out.nats128));
+
+  console.log('challenge store, put + take pairs');
+  const memStore = createMemoryStore();
+  const kvStore = await openNatsKvStore(listener.nc, { lifetimeMs: 300_000 });
+  for (const c of [1, 32]) {
+    const m = await storeLoop(memStore, c);
+    const k = await storeLoop(kvStore, c);
+    console.log(row(`  memory store, concurrency ${c} (baseline)`, m));
+    console.log(row(`  NATS KV (file), concurrency ${c}`, k, m));
+  }
+  await memStore.close();
+  await kvStore.close();
+  await Promise.all([listener.close(), engine.close(), mem.close()]);
+  console.log('TODO (needs `authproxy start` over NATS): duo_only logins/s with 1 listener + 1, 2, 3 engine processes.');
+} finally {
+  await srv.stop();
+}
