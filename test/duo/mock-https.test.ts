@@ -104,6 +104,15 @@ for (const dialect of ['rest_v1', 'auth_v2'] as const) {
       assert.ok((await c.preauth(pre('alice'))).ok, 'next call works');
     });
 
+    test('duo https – close() drops the pooled connections; a later call opens a new one', async () => {
+      const c = client({ dialect });
+      assert.ok((await c.preauth(pre('alice'))).ok);
+      c.close();
+      responses.length = 0;
+      assert.ok((await c.preauth(pre('alice'))).ok);
+      assert.deepEqual(responses.map((r) => r.reused), [false]);
+    });
+
     test('duo https – never answered with api_timeout: timeout, by call', async () => {
       const c = client({ dialect, apiTimeoutSec: 0.3 });
       duo.mock.faults.add({ match: { path: '*/preauth' }, hang: true });
