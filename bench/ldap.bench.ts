@@ -5,6 +5,7 @@
 //     primary auth: one connection and one bind);
 //   - naive flow: what a straightforward ldapts ad_client would do per login: a service connection
 //     and bind, the search, then the user bind on a second connection.
+import { loadavg } from 'node:os';
 import { Client } from 'ldapts';
 import { createAdClient } from '../adapters/ldap/ad-client.ts';
 import { silentLogger } from '../adapters/log/logger.ts';
@@ -12,7 +13,9 @@ import * as slapd from '../test/harness/slapd.ts';
 
 const USERS = 50;
 const WARMUP_MS = 300;
-const MEASURE_MS = 2500;
+const MEASURE_MS = 2000;
+/** The machine may be shared: flavours are measured in alternation, best of ROUNDS each. */
+const ROUNDS = 2;
 const CONCURRENCY = [16, 128] as const;
 
 const users = Array.from({ length: USERS }, (_, i) => ({ uid: `user${i}`, password: `pw ${i}`, memberOf: ['vpn-users'] }));
@@ -118,17 +121,23 @@ try {
 
   const fmt = (f: Figure) =>
     `${f.perSecond.toFixed(0).padStart(6)}/s  p50 ${f.p50.toFixed(2).padStart(6)} ms  p99 ${f.p99.toFixed(2).padStart(7)} ms${f.failures ? `  (${f.failures} failed)` : ''}`;
-  console.log(`slapd ${srv.url}, ${USERS} users, security_group_dn set, ${MEASURE_MS} ms per figure`);
+  console.log(`slapd ${srv.url}, ${USERS} users, security_group_dn set, ${MEASURE_MS} ms per measurement; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const best = (a: Figure | undefined, b: Figure) => (a && a.perSecond >= b.perSecond ? a : b);
   for (const c of CONCURRENCY) {
-    const base = await measure(c, bindLoop);
-    const flow = await measure(c, naive);
-    const mine = await measure(c, oursOp);
-    console.log(`\nconcurrency ${c}`);
-    console.log(`  ldapts bind loop (baseline)        ${fmt(base)}`);
-    console.log(`  ldapts naive ad flow (2 conns)     ${fmt(flow)}`);
-    console.log(`  ad_client (pooled service conn)    ${fmt(mine)}`);
+    let base: Figure | undefined;
+    let flow: Figure | undefined;
+    let mine: Figure | undefined;
+    for (let round = 0; round < ROUNDS; round++) {
+      base = best(base, await measure(c, bindLoop));
+      flow = best(flow, await measure(c, naive));
+      mine = best(mine, await measure(c, oursOp));
+    }
+    console.log(`\nconcurrency ${c} (best of ${ROUNDS} alternating rounds)`);
+    console.log(`  ldapts bind loop (baseline)        ${fmt(base!)}`);
+    console.log(`  ldapts naive ad flow (2 conns)     ${fmt(flow!)}`);
+    console.log(`  ad_client (pooled service conn)    ${fmt(mine!)}`);
     console.log(
-      `  ratio ad_client / bind loop: ${(mine.perSecond / base.perSecond).toFixed(2)}   ad_client / naive flow: ${(mine.perSecond / flow.perSecond).toFixed(2)}`,
+      `  ratio ad_client / bind loop: ${(mine!.perSecond / base!.perSecond).toFixed(2)}   ad_client / naive flow: ${(mine!.perSecond / flow!.perSecond).toFixed(2)}`,
     );
   }
   await ours.close();

@@ -53,7 +53,7 @@ describe('radius client', () => {
       },
     });
     const client = createRadiusClient({ secret: SECRET, nasAttributes: [attr('NAS-IP-Address', '127.0.0.1')] });
-    t.after(() => (client.close(), srv.close()));
+    t.after(() => { client.close(); return srv.close(); });
     const r = await client.request({ host: '127.0.0.1', port: srv.port }, [attr('User-Name', 'alice'), attr('User-Password', 'pässwörd')]);
     assert.ok(r.ok);
     assert.equal(r.code, 2);
@@ -73,7 +73,7 @@ describe('radius client', () => {
       setTimeout(() => self.send(good.bytes, rinfo.port), 20);
     });
     const client = createRadiusClient({ secret: SECRET, sockets: 1 });
-    t.after(() => (client.close(), up.close(), rogue.close()));
+    t.after(() => { client.close(); up.close(); return rogue.close(); });
     const r = await client.request({ host: '127.0.0.1', port: up.port() }, [attr('User-Name', 'a')], { retransmitMs: 0 });
     assert.ok(r.ok);
     assert.equal(r.from.port, up.port());
@@ -111,7 +111,7 @@ describe('radius client', () => {
     const up = await udpPeer();
     up.socket.on('message', (m) => got.push(m));
     const client = createRadiusClient({ secret: SECRET });
-    t.after(() => (client.close(), up.close()));
+    t.after(() => { client.close(); return up.close(); });
     const o = client.open({ attributes: [attr('User-Name', 'a'), attr('User-Password', 'p')], upstreams: [{ host: '127.0.0.1', port: up.port() }] });
     assert.ok(o.ok);
     o.exchange.send({ host: '127.0.0.1', port: up.port() });
@@ -140,7 +140,7 @@ describe('radius client', () => {
         }
     });
     const client = createRadiusClient({ secret: SECRET, sockets: 4 });
-    t.after(() => (client.close(), up.close()));
+    t.after(() => { client.close(); return up.close(); });
     const to = { host: '127.0.0.1', port: up.port() };
     const results = await Promise.all(Array.from({ length: N }, (_, i) => client.request(to, [attr('User-Name', `u${i}`)], { timeoutMs: 10_000, retransmitMs: 0 })));
     assert.equal(results.filter((r) => r.ok).length, N);

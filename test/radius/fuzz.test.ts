@@ -38,7 +38,7 @@ describe('radius fuzz', () => {
     });
     const peer = await udpPeer('udp4', '127.0.0.1');
     const stranger = await udpPeer('udp4', '127.0.0.9');
-    t.after(() => (peer.close(), stranger.close(), srv.close()));
+    t.after(() => { peer.close(); stranger.close(); return srv.close(); });
 
     const validByAuth = new Map<string, Buffer>();
     const validRequest = (): Buffer => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LoginReply } from '../../machines/contracts.ts';
-import { attr, toRaw } from '../../adapters/radius/attributes.ts';
+import { attr } from '../../adapters/radius/attributes.ts';
 import { decodePacket, encodeRequest } from '../../adapters/radius/codec/index.ts';
 import { parseNetwork } from '../../adapters/radius/networks.ts';
 import { createRadiusServer, type RadiusRequest, type RadiusServerStats } from '../../adapters/radius/server.ts';
@@ -32,7 +32,7 @@ describe('radius server', () => {
       },
     });
     const peer = await udpPeer();
-    t.after(() => (peer.close(), srv.close()));
+    t.after(() => { peer.close(); return srv.close(); });
     const req = accessRequest(SECRET, [u(1, 'alice'), u(2, 'pw'), u(33, 'P1'), u(33, 'P2')], 17);
     peer.send(req, srv.port);
     const reply = verifyReply(await peer.next(), req);
@@ -67,7 +67,7 @@ describe('radius server', () => {
     const port = l.listeners[0]!.port;
     const stranger = await udpPeer();
     const known = await udpPeer('udp4', '127.0.0.2');
-    t.after(() => (stranger.close(), known.close(), srv.close()));
+    t.after(() => { stranger.close(); known.close(); return srv.close(); });
     stranger.send(accessRequest(SECRET, [u(1, 'x')]), port);
     known.send(Buffer.from([1, 2, 0, 30, 0]), port);
     const acct = encodeRequest({ id: 3, secret: SECRET, attributes: [] });
@@ -86,9 +86,13 @@ describe('radius server', () => {
 
   test('radius server – Status-Server with MA gets Access-Accept with MA first; without MA it is dropped', async (t) => {
     let called = 0;
-    const srv = await startTestRadiusServer({ handle: () => (called++, accept()) });
+    const srv = await startTestRadiusServer({ handle: () => {
+        called++;
+        return accept();
+      },
+    });
     const peer = await udpPeer();
-    t.after(() => (peer.close(), srv.close()));
+    t.after(() => { peer.close(); return srv.close(); });
     const st = encodeRequest({ code: 12, id: 5, secret: SECRET, attributes: [] });
     assert.ok(st.ok);
     peer.send(withoutMa(st.bytes), srv.port);
@@ -105,7 +109,7 @@ describe('radius server', () => {
     const run = async (policy: 'true' | 'false' | 'auto', packets: Buffer[]) => {
       const srv = await startTestRadiusServer({ handle: accept, requireMessageAuthenticator: policy });
       const peer = await udpPeer();
-      t.after(() => (peer.close(), srv.close()));
+      t.after(() => { peer.close(); return srv.close(); });
       for (const p of packets) {
         peer.send(p, srv.port);
         await settled(srv, srv.server.stats().received + 1);
@@ -130,7 +134,7 @@ describe('radius server', () => {
   test('radius server – limit_proxy_state drops Proxy-State without MA, allows it with MA', async (t) => {
     const srv = await startTestRadiusServer({ handle: accept, requireMessageAuthenticator: 'false', limitProxyState: true });
     const peer = await udpPeer();
-    t.after(() => (peer.close(), srv.close()));
+    t.after(() => { peer.close(); return srv.close(); });
     peer.send(withoutMa(accessRequest(SECRET, [u(1, 'a'), u(33, 'x')], 1)), srv.port);
     peer.send(withoutMa(accessRequest(SECRET, [u(1, 'a')], 2)), srv.port);
     peer.send(accessRequest(SECRET, [u(1, 'a'), u(33, 'x')], 3), srv.port);
@@ -153,7 +157,7 @@ describe('radius server', () => {
       extra: { now: () => now },
     });
     const peer = await udpPeer();
-    t.after(() => (peer.close(), srv.close()));
+    t.after(() => { peer.close(); return srv.close(); });
     const req = accessRequest(SECRET, [u(1, 'alice'), u(2, 'pw')], 9);
     peer.send(req, srv.port);
     peer.send(req, srv.port);
@@ -194,7 +198,7 @@ describe('radius server', () => {
       },
     });
     const peer = await udpPeer();
-    t.after(() => (peer.close(), srv.close()));
+    t.after(() => { peer.close(); return srv.close(); });
     const reqs = modes.map((_, id) => accessRequest(SECRET, [u(1, 'a')], id));
     for (const r of reqs) peer.send(r, srv.port);
     await settled(srv, 4);
@@ -212,7 +216,7 @@ describe('radius server', () => {
     const msg = `${'ä'.repeat(150)}${'x'.repeat(100)}`;
     const srv = await startTestRadiusServer({ handle: () => ({ kind: 'reply', code: 3, replyMessage: msg, attributes: [] }) });
     const peer = await udpPeer();
-    t.after(() => (peer.close(), srv.close()));
+    t.after(() => { peer.close(); return srv.close(); });
     const req = accessRequest(SECRET, [u(1, 'a')]);
     peer.send(req, srv.port);
     const reply = verifyReply(await peer.next(), req);
@@ -226,7 +230,7 @@ describe('radius server', () => {
     const { logger, lines } = logSink();
     const srv = await startTestRadiusServer({ handle: accept, clients: ['10.0.0.0/8'], extra: { logger, now: () => now, dropLogIntervalMs: 60_000 } });
     const peer = await udpPeer();
-    t.after(() => (peer.close(), srv.close()));
+    t.after(() => { peer.close(); return srv.close(); });
     for (let i = 0; i < 5; i++) peer.send(accessRequest(SECRET, [u(1, 'a')], i), srv.port);
     await settled(srv, 5);
     now += 60_000;
@@ -243,7 +247,10 @@ describe('radius server', () => {
     const seen: string[] = [];
     const net = (s: string) => (parseNetwork(s) as { ok: true; cidrs: never[] }).cidrs;
     const srv = createRadiusServer({
-      handle: (r) => (seen.push(r.server), accept()),
+      handle: (r) => {
+        seen.push(r.server);
+        return accept();
+      },
       sections: [
         { name: 'wide', port: 0, interface: '127.0.0.1', clients: [{ cidrs: net('127.0.0.0/8'), secret: 'wide-secret' }] },
         { name: 'narrow', port: 0, interface: '127.0.0.1', clients: [{ cidrs: net('127.0.0.3'), secret: 'narrow-secret' }] },
@@ -254,7 +261,7 @@ describe('radius server', () => {
     assert.equal(l.listeners.length, 1, 'one listener per (port, interface)');
     const a = await udpPeer('udp4', '127.0.0.1');
     const b = await udpPeer('udp4', '127.0.0.3');
-    t.after(() => (a.close(), b.close(), srv.close()));
+    t.after(() => { a.close(); b.close(); return srv.close(); });
     const ra = accessRequest('wide-secret', [u(1, 'x')]);
     const rb = accessRequest('narrow-secret', [u(1, 'y')]);
     a.send(ra, l.listeners[0]!.port, '127.0.0.1');
@@ -267,7 +274,7 @@ describe('radius server', () => {
   test('radius server – interface "" serves IPv4 and IPv6 clients on one port', async (t) => {
     const srv = await startTestRadiusServer({ handle: accept, interface: '' });
     const v4 = await udpPeer('udp4');
-    t.after(() => (v4.close(), srv.close()));
+    t.after(() => { v4.close(); return srv.close(); });
     const r4 = accessRequest(SECRET, [u(1, 'x')]);
     v4.send(r4, srv.port, '127.0.0.1');
     verifyReply(await v4.next(), r4);
@@ -312,6 +319,5 @@ describe('radius server', () => {
     const r = await second.listen();
     assert.equal(r.ok, false);
     assert.match(!r.ok ? r.error : '', /cannot listen on 127\.0\.0\.1:\d+/);
-    void toRaw;
   });
 });
