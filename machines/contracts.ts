@@ -81,7 +81,7 @@ export interface AuthRequest {
 }
 
 /** What the login engine needs from Duo; adapters/duo implements it for both dialects. Never throws
- *  (an aborted signal may reject with an AbortError). */
+ *  and never rejects: an aborted signal (the login's deadline) is a `timeout` outcome. */
 export interface DuoApi {
   preauth(req: PreauthRequest, signal?: AbortSignal): Promise<DuoOutcome<PreauthResult>>;
   auth(req: AuthRequest, signal?: AbortSignal): Promise<DuoOutcome<AuthResult>>;

@@ -134,7 +134,7 @@ describe('ldap ad_client on slapd', () => {
     assert.deepEqual(await client({ transport: 'ldaps', port: srv.tlsPort }).authenticate(login('alice', 'alice pw')), NO_SERVER);
     // 127.0.0.5 reaches the same server, but the certificate names only localhost and 127.0.0.1.
     const tap = await startTap(srv.tlsPort, '127.0.0.5');
-    const wrongName = { hosts: ['127.0.0.5'], transport: 'ldaps', port: tap.port, sslCaCertsFile: srv.caFile } as const;
+    const wrongName: Partial<AdClientOptions> = { hosts: ['127.0.0.5'], transport: 'ldaps', port: tap.port, sslCaCertsFile: srv.caFile };
     assert.deepEqual(await client(wrongName).authenticate(login('alice', 'alice pw')), NO_SERVER);
     assert.deepEqual(await client({ ...wrongName, sslVerifyHostname: false }).authenticate(login('alice', 'alice pw')), OK);
     // Neither a CA file nor host name checking: no verification at all, with a warning.
