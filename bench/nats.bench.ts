@@ -24,6 +24,31 @@ interface Result {
   p50: number;
   p99: number;
   failures: number;
+  done: number;
+}
+
+interface Varz {
+  in_msgs: number;
+  out_msgs: number;
+  mem: number;
+  cpu: number;
+}
+
+/** The server's own counters (monitoring endpoint): messages in per operation, its CPU and memory. */
+async function varz(): Promise<Varz> {
+  return (await (await fetch(`${srv.monitorUrl}/varz`)).json()) as Varz;
+}
+
+async function withServerCost(name: string, run: () => Promise<Result>): Promise<Result & { cost: string }> {
+  const before = await varz();
+  const cpu0 = process.cpuUsage();
+  const r = await run();
+  const after = await varz();
+  const cpu = process.cpuUsage(cpu0);
+  const cost =
+    `    ${name}: ${f((after.in_msgs - before.in_msgs) / Math.max(1, r.done), 1)} msgs into the server per operation; ` +
+    `nats-server CPU ${f(after.cpu)} %, RSS ${f(after.mem / 2 ** 20)} MiB; this process (both sides) ${f((cpu.user + cpu.system) / 10 / (WARMUP_MS + MEASURE_MS))} % CPU`;
+  return { ...r, cost };
 }
 
 /** `concurrency` closed loops of `work`; latency of each completed call in ms. */
@@ -35,6 +60,9 @@ async function loop(concurrency: number, work: (i: number) => Promise<boolean>):
   const lat: number[] = [];
   const worker = async () => {
     while (!stop) {
+      // The in-process bus resolves everything in microtasks: without a macrotask turn now and then
+      // the timers that end the measurement would never run.
+      if (seq % 64 === 0) await new Promise((r) => setImmediate(r));
       const t0 = performance.now();
       const ok = await work(seq++);
       if (!measuring) continue;
@@ -52,7 +80,7 @@ async function loop(concurrency: number, work: (i: number) => Promise<boolean>):
   stop = true;
   await Promise.all(workers);
   lat.sort((a, b) => a - b);
-  return { perSec: lat.length / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), failures };
+  return { perSec: lat.length / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), failures, done: seq };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,8 +126,8 @@ async function storeLoop(store: ChallengeStore, concurrency: number): Promise<Re
   });
 }
 
-function row(name: string, r: Result, base?: Result): string {
-  const ratio = base ? `  (${f(r.perSec / base.perSec, 3)}× of baseline)` : '';
+function row(name: string, r: Result, base?: Result, baseName = 'baseline'): string {
+  const ratio = base ? `  (${f(r.perSec / base.perSec, 3)}× ${baseName})` : '';
   const fail = r.failures ? `  failures ${r.failures}` : '';
   return `${name.padEnd(46)} ${f(r.perSec).padStart(9)}/s  p50 ${f(r.p50, 3).padStart(7)} ms  p99 ${f(r.p99, 3).padStart(7)} ms${ratio}${fail}`;
 }
@@ -113,31 +141,38 @@ try {
   const out: Record<string, Result> = {};
   for (const c of [1, 128]) {
     const m = await rpc(mem, mem, c);
-    const n = await rpc(listener, engine, c);
+    const n = await withServerCost('NATS round trip', () => rpc(listener, engine, c));
     out[`mem${c}`] = m;
     out[`nats${c}`] = n;
     console.log(row(`  memory bus, concurrency ${c} (baseline)`, m));
-    console.log(row(`  NATS, 2 connections, concurrency ${c}`, n, m));
+    console.log(row(`  NATS, 2 connections, concurrency ${c}`, n, m, 'memory bus'));
+    console.log(n.cost);
     console.log(`  added latency of the NATS hop at concurrency ${c}: p50 +${f(n.p50 - m.p50, 3)} ms, p99 +${f(n.p99 - m.p99, 3)} ms`);
   }
 
   // The same exchange on nats.js request/respond (one shared inbox subscription per connection).
-  engine.nc.subscribe('bench.rr', { queue: 'engines', callback: (_e, msg) => msg.respond(JSON.stringify({ loginId: 'x', reply: { kind: 'reply', code: 2, attributes: [] } })) });
+  engine.nc.subscribe('bench.rr', {
+    queue: 'engines',
+    callback: (_e, msg) => {
+      msg.respond(JSON.stringify({ loginId: 'x', reply: { kind: 'reply', code: 2, attributes: [] } }));
+    },
+  });
   await engine.flush();
   const rr = await loop(128, async (i) => {
     const m = await listener.nc.request('bench.rr', JSON.stringify(request(i)), { timeout: 5000 }).catch(() => undefined);
     return m !== undefined && m.json<{ loginId: string }>().loginId === 'x';
   });
-  console.log(row('  NATS nc.request (shared inbox), concurrency 128', rr, out.nats128));
+  console.log(row('  NATS nc.request (shared inbox), concurrency 128', rr, out.nats128, 'callEngine over NATS'));
 
   console.log('challenge store, put + take pairs');
   const memStore = createMemoryStore();
   const kvStore = await openNatsKvStore(listener.nc, { lifetimeMs: 300_000 });
   for (const c of [1, 32]) {
     const m = await storeLoop(memStore, c);
-    const k = await storeLoop(kvStore, c);
+    const k = await withServerCost('KV put+take', () => storeLoop(kvStore, c));
     console.log(row(`  memory store, concurrency ${c} (baseline)`, m));
-    console.log(row(`  NATS KV (file), concurrency ${c}`, k, m));
+    console.log(row(`  NATS KV (file), concurrency ${c}`, k, m, 'memory store'));
+    console.log(k.cost);
   }
   await memStore.close();
   await kvStore.close();

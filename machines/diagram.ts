@@ -12,6 +12,8 @@ type Node = AnyStateNode;
 export interface DiagramEdge {
   source: string;
   target: string;
+  /** The XState event type ('' for an eventless `always` transition). */
+  event: string;
   label: string;
   guard: string | undefined;
 }
@@ -47,7 +49,7 @@ function raisedEvents(actions: readonly unknown[]): string {
     .join(', ');
 }
 
-function guardName(t: { guard?: unknown }): string | undefined {
+export function guardName(t: { guard?: unknown }): string | undefined {
   const g = t.guard;
   if (typeof g === 'string') return g;
   if (g && typeof g === 'object' && 'type' in g && typeof (g as { type: unknown }).type === 'string') return (g as { type: string }).type;
@@ -61,16 +63,20 @@ export function diagramModel(machine: AnyStateMachine = loginMachine, mode?: Mod
   const nodes = allNodes(root);
   let edges: DiagramEdge[] = [];
   for (const n of nodes) {
-    const transitions = [...(n.always ?? []), ...[...n.transitions.values()].flat()];
-    for (const t of transitions) {
-      for (const target of t.target ?? [n]) {
+    const groups = [...(n.always?.length ? [n.always] : []), ...n.transitions.values()];
+    for (const group of groups) {
+      let guardedBefore = false;
+      for (const t of group) {
         const guard = guardName(t);
         const ev = eventLabel(t.eventType);
         const raised = raisedEvents(t.actions);
-        const label = [ev, guard ? `[${guard}]` : ev ? '' : '[else]', raised ? `/ raise ${raised}` : '']
-          .filter(Boolean)
-          .join(' ');
-        edges.push({ source: n.id, target: (target as Node).id, label, guard });
+        // An unguarded transition after guarded ones of the same event is their "else".
+        const condition = guard ? `[${guard}]` : guardedBefore ? '[else]' : '';
+        const label = [ev, condition, raised ? `/ raise ${raised}` : ''].filter(Boolean).join(' ');
+        for (const target of t.target ?? [n]) {
+          edges.push({ source: n.id, target: (target as Node).id, event: t.eventType, label, guard });
+        }
+        if (guard) guardedBefore = true;
       }
     }
   }
@@ -109,9 +115,33 @@ export function diagramModel(machine: AnyStateMachine = loginMachine, mode?: Mod
 const mermaidId = (id: string) => id.replace(/^login\.?/, '').replace(/\./g, '_') || 'login';
 const dotId = (id: string) => JSON.stringify(id.replace(/^login\.?/, '') || 'login');
 
+/** The innermost compound state holding both ends (where Mermaid wants a transition written). */
+function commonParent(a: Node, b: Node): Node | undefined {
+  const chain = (n: Node) => {
+    const out: Node[] = [];
+    for (let p = n.parent; p; p = p.parent) out.push(p);
+    return out;
+  };
+  const up = new Set(chain(b).map((n) => n.id));
+  return chain(a).find((n) => up.has(n.id));
+}
+
 export function toMermaid(model: DiagramModel): string {
   const lines = ['stateDiagram-v2'];
   const kept = new Set(model.nodes.map((n) => n.id));
+  const byId = new Map(model.nodes.map((n) => [n.id, n]));
+  const root = model.nodes[0]!;
+  // Each transition goes inside the block of the innermost compound state holding both of its ends.
+  const edgesIn = new Map<string, DiagramEdge[]>();
+  for (const e of model.edges) {
+    const a = byId.get(e.source)!;
+    const b = byId.get(e.target)!;
+    const home = a === b ? (a.parent ?? root) : (commonParent(a, b) ?? root);
+    const key = home.id === a.id || home.id === b.id ? (home.parent ?? root).id : home.id;
+    edgesIn.set(key, [...(edgesIn.get(key) ?? []), e]);
+  }
+  const edgeLines = (id: string, indent: string) =>
+    (edgesIn.get(id) ?? []).map((e) => `${indent}${mermaidId(e.source)} --> ${mermaidId(e.target)}${e.label ? ` : ${e.label}` : ''}`);
   const emit = (n: Node, indent: string) => {
     const children = Object.values(n.states as Record<string, Node>).filter((c) => kept.has(c.id));
     if (children.length) {
@@ -119,20 +149,17 @@ export function toMermaid(model: DiagramModel): string {
       const init = n.initial?.target[0] as Node | undefined;
       if (init) lines.push(`${indent}  [*] --> ${mermaidId(init.id)}`);
       for (const c of children) emit(c, `${indent}  `);
+      lines.push(...edgeLines(n.id, `${indent}  `));
       lines.push(`${indent}}`);
     } else {
       lines.push(`${indent}state "${n.key}" as ${mermaidId(n.id)}`);
       if (n.type === 'final') lines.push(`${indent}${mermaidId(n.id)} --> [*]`);
     }
   };
-  const root = model.nodes[0]!;
-  const top = Object.values(root.states as Record<string, Node>).filter((c) => kept.has(c.id));
   const rootInit = root.initial?.target[0] as Node | undefined;
   if (rootInit) lines.push(`  [*] --> ${mermaidId(rootInit.id)}`);
-  for (const c of top) emit(c, '  ');
-  for (const e of model.edges) {
-    lines.push(`  ${mermaidId(e.source)} --> ${mermaidId(e.target)}${e.label ? ` : ${e.label}` : ''}`);
-  }
+  for (const c of Object.values(root.states as Record<string, Node>).filter((c) => kept.has(c.id))) emit(c, '  ');
+  lines.push(...edgeLines(root.id, '  '));
   return `${lines.join('\n')}\n`;
 }
 

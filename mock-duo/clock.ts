@@ -1,6 +1,7 @@
 // The mock Duo's sense of time, injected so that a 60 s push timeout takes milliseconds in tests.
 // Everything in the mock that waits or compares times (push answers, long-polls, the signature date
 // window, /ping) goes through one Clock.
+import { type HeapItem, MinHeap } from './heap.ts';
 
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -40,10 +41,9 @@ export function systemClock(timeScale = 1): Clock {
   };
 }
 
-interface Sleeper {
-  until: number;
-  seq: number;
+interface Sleeper extends HeapItem {
   wake: () => void;
+  cancelled: boolean;
 }
 
 export interface ManualClock extends Clock {
@@ -64,27 +64,46 @@ export interface ManualClockOptions {
   auto?: boolean;
 }
 
-/** A clock that only moves when told (`advance`) or, with `auto`, whenever all work is waiting. */
+/** A clock that only moves when told (`advance`) or, with `auto`, whenever all work is waiting.
+ *  Sleepers wait in a heap (deadline, then arrival order); a cancelled one is only marked and dropped
+ *  when it reaches the top, or in bulk once they are most of the heap, so neither sleeping nor giving
+ *  up is O(n). */
 export function manualClock(opts: ManualClockOptions = {}): ManualClock {
   let current = opts.start ?? Date.now();
   let seq = 0;
-  const sleepers: Sleeper[] = [];
+  const sleepers = new MinHeap<Sleeper>();
+  let live = 0;
+  let cancelled = 0;
   const watchers: { count: number; resolve: () => void }[] = [];
   let autoScheduled = false;
 
   const notifyWatchers = () => {
     for (let i = watchers.length - 1; i >= 0; i--) {
       const w = watchers[i]!;
-      if (sleepers.length >= w.count) {
+      if (live >= w.count) {
         watchers.splice(i, 1);
         w.resolve();
       }
     }
   };
 
+  /** The earliest live sleeper, cancelled ones above it dropped. */
+  const next = (): Sleeper | undefined => {
+    let top = sleepers.peek();
+    while (top?.cancelled) {
+      sleepers.pop();
+      cancelled--;
+      top = sleepers.peek();
+    }
+    return top;
+  };
+
   const wakeDue = () => {
-    sleepers.sort((a, b) => a.until - b.until || a.seq - b.seq);
-    while (sleepers.length > 0 && sleepers[0]!.until <= current) sleepers.shift()!.wake();
+    for (let top = next(); top !== undefined && top.at <= current; top = next()) {
+      sleepers.pop();
+      live--;
+      top.wake();
+    }
   };
 
   const scheduleAuto = () => {
@@ -93,11 +112,11 @@ export function manualClock(opts: ManualClockOptions = {}): ManualClock {
     // Let everything that can run now run first, so sleepers started together wake in order.
     setImmediate(() => {
       autoScheduled = false;
-      if (sleepers.length === 0) return;
-      sleepers.sort((a, b) => a.until - b.until || a.seq - b.seq);
-      current = Math.max(current, sleepers[0]!.until);
+      const first = next();
+      if (first === undefined) return;
+      current = Math.max(current, first.at);
       wakeDue();
-      if (sleepers.length > 0) scheduleAuto();
+      if (live > 0) scheduleAuto();
     });
   };
 
@@ -105,27 +124,34 @@ export function manualClock(opts: ManualClockOptions = {}): ManualClock {
     now: () => current,
     sleep(ms, signal) {
       return abortable(signal, (done) => {
-        const sleeper: Sleeper = { until: current + Math.max(0, ms), seq: seq++, wake: done };
-        if (sleeper.until <= current) {
+        const sleeper: Sleeper = { at: current + Math.max(0, ms), seq: seq++, wake: done, cancelled: false };
+        if (sleeper.at <= current) {
           queueMicrotask(done);
           return () => {};
         }
         sleepers.push(sleeper);
+        live++;
         notifyWatchers();
         scheduleAuto();
         return () => {
-          const i = sleepers.indexOf(sleeper);
-          if (i >= 0) sleepers.splice(i, 1);
+          // Only a sleeper still queued can be cancelled: waking it removes the abort listener first.
+          if (sleeper.cancelled) return;
+          sleeper.cancelled = true;
+          live--;
+          cancelled++;
+          if (cancelled > 1024 && cancelled > sleepers.size / 2) {
+            sleepers.filter((s) => !s.cancelled);
+            cancelled = 0;
+          }
         };
       });
     },
     async advanceTo(time) {
       // Step from deadline to deadline so code woken early can schedule more work before later ones.
       while (true) {
-        sleepers.sort((a, b) => a.until - b.until || a.seq - b.seq);
-        const next = sleepers[0];
-        if (next === undefined || next.until > time) break;
-        current = Math.max(current, next.until);
+        const first = next();
+        if (first === undefined || first.at > time) break;
+        current = Math.max(current, first.at);
         wakeDue();
         await new Promise((r) => setImmediate(r));
       }
@@ -134,9 +160,9 @@ export function manualClock(opts: ManualClockOptions = {}): ManualClock {
     advance(ms) {
       return clock.advanceTo(current + ms);
     },
-    pending: () => sleepers.length,
+    pending: () => live,
     whenSleeping(count = 1) {
-      if (sleepers.length >= count) return Promise.resolve();
+      if (live >= count) return Promise.resolve();
       return new Promise((resolve) => watchers.push({ count, resolve }));
     },
   };

@@ -35,14 +35,28 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
+/** `path` compiled once per fault, not per request. */
+const compiledPaths = new WeakMap<FaultSpec, RegExp>();
+
+function pathPattern(f: FaultSpec): RegExp | undefined {
+  if (f.match.path === undefined) return undefined;
+  let re = compiledPaths.get(f);
+  if (re === undefined) compiledPaths.set(f, (re = globToRegExp(f.match.path)));
+  return re;
+}
+
 export function faultMatches(f: FaultSpec, t: FaultTarget): boolean {
   const m = f.match;
-  if (m.path !== undefined && !globToRegExp(m.path).test(t.path)) return false;
+  const path = pathPattern(f);
+  if (path !== undefined && !path.test(t.path)) return false;
   if (m.method !== undefined && m.method.toUpperCase() !== t.method.toUpperCase()) return false;
   if (m.user !== undefined && m.user !== t.user) return false;
   if (m.ikey !== undefined && m.ikey !== t.ikey) return false;
   return true;
 }
+
+/** What no fault adds up to (shared: callers only read it). */
+const NO_EFFECT: FaultEffect = Object.freeze({ ids: Object.freeze([]) as unknown as string[], latencyMs: 0, skewMs: 0 });
 
 export class FaultStore {
   #faults: ActiveFault[] = [];
@@ -82,6 +96,7 @@ export class FaultStore {
 
   /** The combined effect of the faults matching this request; consumes their `times`. */
   apply(target: FaultTarget): FaultEffect {
+    if (this.#faults.length === 0) return NO_EFFECT;
     const effect: FaultEffect = { ids: [], latencyMs: 0, skewMs: 0 };
     for (const f of this.#faults) {
       if ((f.remaining !== undefined && f.remaining <= 0) || !faultMatches(f, target)) continue;

@@ -34,7 +34,11 @@ export interface JournalEntry {
 const FACTOR_NAME = /^(auto|push|phone|sms)\d*$/;
 export const REDACTED = '[redacted]';
 
+/** `params` with secrets replaced; the same object when there is nothing to hide (no copy per request). */
 export function redactParams(params: Record<string, string>): Record<string, string> {
+  const auto = params['auto'];
+  const secret = params['passcode'] !== undefined || params['password'] !== undefined || (auto !== undefined && !FACTOR_NAME.test(auto));
+  if (!secret) return params;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(params)) {
     if (k === 'passcode' || k === 'password') out[k] = REDACTED;
@@ -46,31 +50,50 @@ export function redactParams(params: Record<string, string>): Record<string, str
 
 type Listener = (entry: JournalEntry) => void;
 
+/** The last `limit` entries in a ring: adding one is O(1) whatever the load. */
 export class Journal {
-  #entries: JournalEntry[] = [];
+  #ring: (JournalEntry | undefined)[];
+  /** Index of the oldest entry. */
+  #head = 0;
+  #count = 0;
   #seq = 0;
   #listeners = new Set<Listener>();
   readonly limit: number;
 
   constructor(limit = 10_000) {
     this.limit = limit;
+    this.#ring = new Array(limit);
   }
 
   add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
-    const full = { seq: ++this.#seq, ...entry, params: redactParams(entry.params) };
-    this.#entries.push(full);
-    if (this.#entries.length > this.limit) this.#entries.splice(0, this.#entries.length - this.limit);
-    for (const l of this.#listeners) l(full);
-    return full;
+    return this.record({ seq: 0, ...entry });
+  }
+
+  /** Add an entry the caller built whole and hands over (its `seq` and `params` are set here). */
+  record(entry: JournalEntry): JournalEntry {
+    entry.seq = ++this.#seq;
+    entry.params = redactParams(entry.params);
+    if (this.#count < this.limit) this.#ring[(this.#head + this.#count++) % this.limit] = entry;
+    else {
+      this.#ring[this.#head] = entry;
+      this.#head = (this.#head + 1) % this.limit;
+    }
+    for (const l of this.#listeners) l(entry);
+    return entry;
   }
 
   entries(filter?: Partial<Pick<JournalEntry, 'path' | 'user' | 'ikey' | 'api'>>): JournalEntry[] {
-    if (!filter) return [...this.#entries];
-    return this.#entries.filter((e) => Object.entries(filter).every(([k, v]) => v === undefined || e[k as keyof JournalEntry] === v));
+    const all: JournalEntry[] = [];
+    for (let i = 0; i < this.#count; i++) all.push(this.#ring[(this.#head + i) % this.limit]!);
+    if (!filter) return all;
+    const wanted = Object.entries(filter).filter(([, v]) => v !== undefined);
+    return all.filter((e) => wanted.every(([k, v]) => e[k as keyof JournalEntry] === v));
   }
 
   clear(): void {
-    this.#entries = [];
+    this.#ring = new Array(this.limit);
+    this.#head = 0;
+    this.#count = 0;
   }
 
   /** Called for each new entry; returns an unsubscribe function. */
@@ -81,7 +104,7 @@ export class Journal {
 
   /** Resolves with the first entry (already present or future) that satisfies `predicate`. */
   waitFor(predicate: (e: JournalEntry) => boolean, signal?: AbortSignal): Promise<JournalEntry | undefined> {
-    const found = this.#entries.find(predicate);
+    const found = this.entries().find(predicate);
     if (found) return Promise.resolve(found);
     return new Promise((resolve) => {
       const stop = this.subscribe((e) => {

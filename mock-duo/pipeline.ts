@@ -1,15 +1,16 @@
 // The path every Duo API request takes through the mock: read it, apply faults, check the signature
 // strictly (Duo's codes on failure), run the endpoint, and write the journal.
-import { HttpResponse } from 'msw';
-import { type SigVersion, verify } from '../adapters/duo/signature.ts';
+import type { SigVersion } from '../adapters/duo/signature.ts';
 import type { Clock } from './clock.ts';
+import type { CoreRequest, CoreResponse } from './exchange.ts';
 import type { FaultEffect, FaultStore } from './faults.ts';
 import type { Api, Integration } from './fixture.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import { type DuoRequest, readRequest } from './request.ts';
-import { Fails, type Reply, toResponse } from './respond.ts';
+import { Fails, type Reply, toCoreResponse } from './respond.ts';
 import type { MockState } from './state.ts';
 import { settleDue } from './transactions.ts';
+import { verifyRequest } from './verify.ts';
 
 export interface MockContext {
   /** Replaced as a whole by reset(); always read it through the context. */
@@ -17,6 +18,8 @@ export interface MockContext {
   clock: Clock;
   faults: FaultStore;
   journal: Journal;
+  /** Duo API requests being answered right now (most of them waiting on a push, a call or a long-poll). */
+  inFlight: number;
 }
 
 export interface Call {
@@ -38,8 +41,10 @@ const VERSIONS: Record<Api, readonly SigVersion[]> = { rest_v1: [1], auth_v2: [2
 
 const MALFORMED_JSON = '{"stat": "OK", "response": {"result": "al';
 
-function waitForAbort(signal: AbortSignal): Promise<void> {
+function waitForAbort(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
+    // Without a signal nobody can give up: a hung request then hangs for good, as it would on a socket.
+    if (signal === undefined) return;
     if (signal.aborted) return resolve();
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
@@ -64,10 +69,7 @@ function defaultStatusText(status: number): string {
 /** Check the signature and the integration; a refusal reply, or the integration. */
 function authenticate(ctx: MockContext, api: Api, req: DuoRequest, now: number): { reply: Reply; refused: string } | { integration: Integration; version: SigVersion } {
   const state = ctx.state;
-  const r = verify(
-    { method: req.method, host: req.host, path: req.path, query: req.query, form: req.form, body: req.raw, headers: req.headers },
-    { versions: VERSIONS[api], skeyFor: (k) => state.integrations.get(k)?.skey, now, windowMs: state.fixture.signature_window_s * 1000 },
-  );
+  const r = verifyRequest(req, { versions: VERSIONS[api], keyFor: (k) => state.keys.get(k), now, windowMs: state.fixture.signature_window_s * 1000 });
   if (!r.ok) {
     const reply = {
       'missing-credentials': Fails.missingCredentials,
@@ -85,12 +87,25 @@ function authenticate(ctx: MockContext, api: Api, req: DuoRequest, now: number):
   return { integration, version: r.version };
 }
 
+const GONE: CoreResponse = Object.freeze({ kind: 'gone' });
+const RESET: CoreResponse = Object.freeze({ kind: 'reset' });
+
 /** Handle one request to `/rest/v1/*` or `/auth/v2/*`. */
-export async function dispatch(ctx: MockContext, api: Api, routes: Readonly<Record<string, Route>>, request: Request): Promise<Response> {
+export async function dispatch(ctx: MockContext, api: Api, routes: Readonly<Record<string, Route>>, core: CoreRequest): Promise<CoreResponse> {
+  ctx.inFlight++;
+  try {
+    return await answer(ctx, api, routes, core);
+  } finally {
+    ctx.inFlight--;
+  }
+}
+
+async function answer(ctx: MockContext, api: Api, routes: Readonly<Record<string, Route>>, core: CoreRequest): Promise<CoreResponse> {
   const started = ctx.clock.now();
-  const req = await readRequest(request);
+  const req = readRequest(core);
   const user = req.params['user'] ?? req.params['username'];
-  const entry: Omit<JournalEntry, 'seq'> = {
+  const entry: JournalEntry = {
+    seq: 0,
     at: started,
     method: req.method,
     path: req.path,
@@ -101,43 +116,46 @@ export async function dispatch(ctx: MockContext, api: Api, routes: Readonly<Reco
     status: 0,
     durationMs: 0,
   };
-  const finish = (reply: Reply | undefined, extra: Partial<JournalEntry> = {}): Response => {
-    ctx.journal.add({
-      ...entry,
-      ...extra,
-      status: reply?.status ?? 0,
-      ...(reply?.result !== undefined ? { result: reply.result } : {}),
-      ...(reply?.statusText !== undefined ? { statusText: reply.statusText } : {}),
-      ...(reply?.code !== undefined ? { code: reply.code } : {}),
-      durationMs: ctx.clock.now() - started,
-    });
-    return reply ? toResponse(reply) : HttpResponse.error();
+  /** Journal the answer and turn it into what goes on the wire; `reset` for a fault's connection reset. */
+  const finish = (reply: Reply | undefined, extra?: Partial<JournalEntry>, reset = false): CoreResponse => {
+    if (extra !== undefined) Object.assign(entry, extra);
+    entry.status = reply?.status ?? 0;
+    if (reply?.result !== undefined) entry.result = reply.result;
+    if (reply?.statusText !== undefined) entry.statusText = reply.statusText;
+    if (reply?.code !== undefined) entry.code = reply.code;
+    entry.durationMs = ctx.clock.now() - started;
+    ctx.journal.record(entry);
+    return reply ? toCoreResponse(reply) : reset ? RESET : GONE;
   };
 
   const effect = ctx.faults.apply({ path: req.path, method: req.method, ...(user !== undefined ? { user } : {}), ...(req.claimedIkey !== undefined ? { ikey: req.claimedIkey } : {}) });
-  const faultInfo = effect.ids.length > 0 ? { faults: effect.ids } : {};
-  if (effect.latencyMs > 0) await ctx.clock.sleep(effect.latencyMs, req.signal);
-  if (effect.terminal) {
-    if (effect.terminal.kind === 'hang') await waitForAbort(req.signal);
-    return finish(terminalReply(effect.terminal), faultInfo);
+  if (effect.ids.length > 0) entry.faults = effect.ids;
+  if (effect.latencyMs > 0) {
+    await ctx.clock.sleep(effect.latencyMs, req.signal);
+    // Only a wait gives the client time to leave (reading the signal before would cost every request one).
+    if (!effect.terminal && req.signal?.aborted) return finish(undefined);
   }
-  if (req.signal.aborted) return finish(undefined, faultInfo);
+  if (effect.terminal) {
+    if (effect.terminal.kind === 'hang') {
+      await waitForAbort(req.signal);
+      return finish(undefined);
+    }
+    return finish(terminalReply(effect.terminal), undefined, effect.terminal.kind === 'reset');
+  }
 
   const name = req.path.slice(req.path.lastIndexOf('/') + 1);
   const route = Object.hasOwn(routes, name) ? routes[name] : undefined;
-  if (!route) return finish(Fails.notFound(), faultInfo);
-  if (!route.methods.includes(req.method)) return finish(Fails.badMethod(), faultInfo);
+  if (!route) return finish(Fails.notFound());
+  if (!route.methods.includes(req.method)) return finish(Fails.badMethod());
   const now = ctx.clock.now() + effect.skewMs;
   let call: Call = { req, now };
-  let sigVersion: SigVersion | undefined;
   if (route.signed) {
     const auth = authenticate(ctx, api, req, now);
-    if ('reply' in auth) return finish(auth.reply, { ...faultInfo, refused: auth.refused });
+    if ('reply' in auth) return finish(auth.reply, { refused: auth.refused });
     call = { req, now, integration: auth.integration };
-    sigVersion = auth.version;
+    entry.sigVersion = auth.version;
   }
-  const verified = { ...faultInfo, ...(sigVersion !== undefined ? { sigVersion } : {}) };
-  if (req.badJson) return finish(Fails.invalidParams('body is not a JSON object'), verified);
+  if (req.badJson) return finish(Fails.invalidParams('body is not a JSON object'));
   settleDue(ctx.state, ctx.clock.now());
-  return finish(await route.run(ctx, call), verified);
+  return finish(await route.run(ctx, call));
 }

@@ -1,13 +1,15 @@
 // Reading a request the way Duo's servers do: query and form parameters decoded (`+` is a space),
 // JSON bodies for signature v4/v5, and the raw body bytes kept for the v5 body hash.
 import { hostWithoutPort } from '../adapters/duo/signature.ts';
+import type { CoreRequest } from './exchange.ts';
 
 export interface DuoRequest {
   method: string;
   path: string;
   /** The host the client addressed, port cut off, lower-cased. */
   host: string;
-  headers: Headers;
+  /** Lower-cased names. */
+  headers: Readonly<Record<string, string>>;
   raw: Uint8Array;
   query: [string, string][];
   form: [string, string][];
@@ -17,8 +19,12 @@ export interface DuoRequest {
   params: Record<string, string>;
   /** The ikey the Authorization header claims, before any check. */
   claimedIkey?: string;
-  signal: AbortSignal;
+  /** Read only when a request waits (the server makes it on first use). */
+  readonly signal: AbortSignal | undefined;
 }
+
+const EMPTY = new Uint8Array();
+const CREDENTIALS = /^Basic\s+(\S+)/i;
 
 function jsonScalar(v: unknown): string {
   if (typeof v === 'string') return v;
@@ -26,24 +32,53 @@ function jsonScalar(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function claimedIkey(headers: Headers): string | undefined {
-  const m = /^Basic\s+(\S+)/i.exec(headers.get('authorization') ?? '');
+export function claimedIkey(headers: Readonly<Record<string, string>>): string | undefined {
+  const m = CREDENTIALS.exec(headers['authorization'] ?? '');
   if (!m) return undefined;
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon > 0 ? decoded.slice(0, colon) : undefined;
 }
 
-export async function readRequest(request: Request): Promise<DuoRequest> {
-  const url = new URL(request.url);
-  const raw = request.method === 'GET' || request.method === 'HEAD' ? new Uint8Array() : new Uint8Array(await request.arrayBuffer());
-  const query = [...url.searchParams.entries()];
-  const contentType = (request.headers.get('content-type') ?? '').toLowerCase();
+function decodeComponent(s: string): string {
+  const plus = s.includes('+') ? s.replaceAll('+', ' ') : s;
+  return plus.includes('%') ? decodeURIComponent(plus) : plus;
+}
+
+/** application/x-www-form-urlencoded pairs, exactly as URLSearchParams reads them (the WHATWG
+ *  parser), without building one in the common case. */
+export function parseForm(text: string): [string, string][] {
+  if (text === '') return [];
+  const out: [string, string][] = [];
+  try {
+    for (const part of text.split('&')) {
+      if (part === '') continue;
+      const eq = part.indexOf('=');
+      out.push(eq < 0 ? [decodeComponent(part), ''] : [decodeComponent(part.slice(0, eq)), decodeComponent(part.slice(eq + 1))]);
+    }
+    return out;
+  } catch {
+    // A stray % or bytes that are not UTF-8: URLSearchParams keeps the one and replaces the other.
+    return [...new URLSearchParams(text).entries()];
+  }
+}
+
+function textOf(body: Uint8Array | string): string {
+  if (typeof body === 'string') return body;
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+}
+
+export function readRequest(core: CoreRequest): DuoRequest {
+  const method = core.method.toUpperCase();
+  const raw = method === 'GET' || method === 'HEAD' ? EMPTY : typeof core.body === 'string' ? Buffer.from(core.body, 'utf8') : core.body;
+  const query = parseForm(core.query);
+  const headers = core.headers;
+  const contentType = (headers['content-type'] ?? '').toLowerCase();
   let form: [string, string][] = [];
   let badJson = false;
-  const params: Record<string, string> = Object.fromEntries(query);
-  const text = Buffer.from(raw).toString('utf8');
+  const params: Record<string, string> = query.length === 0 ? {} : Object.fromEntries(query);
   if (contentType.includes('application/json')) {
+    const text = textOf(raw);
     try {
       const body: unknown = text === '' ? {} : JSON.parse(text);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) badJson = true;
@@ -53,22 +88,23 @@ export async function readRequest(request: Request): Promise<DuoRequest> {
     }
   } else if (raw.length > 0) {
     // Duo's proxy and duo_client send x-www-form-urlencoded; treat any other non-JSON body the same.
-    form = [...new URLSearchParams(text).entries()];
+    form = parseForm(textOf(raw));
     for (const [k, v] of form) params[k] = v;
   }
-  const hostHeader = request.headers.get('host') ?? url.host;
-  const ikey = claimedIkey(request.headers);
+  const ikey = claimedIkey(headers);
   return {
-    method: request.method.toUpperCase(),
-    path: url.pathname,
-    host: hostWithoutPort(hostHeader),
-    headers: request.headers,
+    method,
+    path: core.path,
+    host: hostWithoutPort(headers['host'] ?? ''),
+    headers,
     raw,
     query,
     form,
     badJson,
     params,
     ...(ikey !== undefined ? { claimedIkey: ikey } : {}),
-    signal: request.signal,
+    get signal() {
+      return core.signal;
+    },
   };
 }

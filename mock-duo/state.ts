@@ -6,7 +6,8 @@ import { deviceLabel, type DuoDevice } from '../adapters/duo/device-prompt.ts';
 import type { Behaviour, Fixture, FixtureUserInput, Integration, UserStatus } from './fixture.ts';
 import { validate, userSchema } from './fixture.ts';
 import { DEFAULT_TEXTS, type Texts } from './texts.ts';
-import type { Transaction } from './transactions.ts';
+import { MinHeap } from './heap.ts';
+import type { Transaction, TxDue } from './transactions.ts';
 
 export interface PhoneState {
   kind: 'phone';
@@ -47,7 +48,16 @@ export interface MockState {
   texts: Texts;
   integrations: Map<string, Integration>;
   users: Map<string, UserState>;
+  /** HMAC keys (the skey's bytes) by ikey, made once rather than per request. */
+  keys: Map<string, Buffer>;
+  /** Transactions a client can poll (async auth_v2), by txid. */
   transactions: Map<string, Transaction>;
+  /** Every transaction not yet settled, by the time its final status comes. */
+  unsettled: MinHeap<TxDue>;
+  /** The polled ones, by the time they are forgotten. */
+  expiring: MinHeap<TxDue>;
+  /** Tie-breaker for the two heaps. */
+  txSeq: number;
 }
 
 /** Stable ids derived from a name, so a fixture without ids gives the same ids every run. */
@@ -105,7 +115,11 @@ export function buildState(fixture: Fixture, now: number): MockState {
     texts: { ...DEFAULT_TEXTS, ...(fixture.texts ?? {}) } as Texts,
     integrations: new Map(fixture.integrations.map((i) => [i.ikey, i])),
     users,
+    keys: new Map(fixture.integrations.map((i) => [i.ikey, Buffer.from(i.skey, 'utf8')])),
     transactions: new Map(),
+    unsettled: new MinHeap(),
+    expiring: new MinHeap(),
+    txSeq: 0,
   };
 }
 

@@ -5,13 +5,14 @@ import { readFileSync } from 'node:fs';
 import { credsAuthenticator } from '@nats-io/transport-node';
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
 
-/** The `[main]` options as the config reader gives them (strings, absent when not set). */
+/** The `[main]` NATS options as config/ gives them (ProxyConfig['main'] fits this shape). */
 export interface NatsMainConfig {
-  nats_url?: string | undefined;
-  nats_user?: string | undefined;
-  nats_password?: string | undefined;
-  nats_creds_file?: string | undefined;
-  nats_ca_file?: string | undefined;
+  /** `nats_url` split into one URL per server; [] when unset. */
+  natsServers: readonly string[];
+  natsUser?: string | undefined;
+  natsPassword?: string | undefined;
+  natsCredsFile?: string | undefined;
+  natsCaFile?: string | undefined;
 }
 
 export interface NatsAuthOptions {
@@ -29,14 +30,9 @@ export type ConnectOptionsResult = { ok: true; options: NodeConnectionOptions } 
 
 /** `[main]` values → the options connectNatsBus takes. Undefined when no `nats_url` (embedded mode). */
 export function natsOptionsFromConfig(main: NatsMainConfig): NatsAuthOptions | undefined {
-  if (!main.nats_url?.trim()) return undefined;
-  return {
-    url: splitUrls(main.nats_url),
-    user: main.nats_user,
-    password: main.nats_password,
-    credsFile: main.nats_creds_file,
-    caFile: main.nats_ca_file,
-  };
+  const url = splitUrls([...main.natsServers]);
+  if (url.length === 0) return undefined;
+  return { url, user: main.natsUser, password: main.natsPassword, credsFile: main.natsCredsFile, caFile: main.natsCaFile };
 }
 
 export function splitUrls(url: string | string[]): string[] {

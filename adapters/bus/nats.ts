@@ -23,7 +23,8 @@ export interface NatsBusOptions extends NatsAuthOptions {
   reconnectJitterMs?: number;
   /** Connection status changes: disconnect, reconnecting, reconnect, close, error, staleConnection... */
   onStatus?: (s: NatsBusStatus) => void;
-  /** A subscriber's handler threw or a payload was not JSON. Default: logged at error level. */
+  /** A subscriber's handler threw, a payload was not JSON, or a publish failed (bad subject,
+   *  unserialisable payload). Default: logged at error level. */
   onError?: (err: unknown, subject: string) => void;
   log?: Logger;
 }
@@ -37,7 +38,7 @@ export interface NatsBusStats {
   published: number;
   /** Publishes made while the connection was down: lost (core NATS does not replay them). */
   publishedWhileDown: number;
-  /** Publishes refused by the client (closed connection, bad subject, unserialisable payload). */
+  /** Publishes not sent: after close(), bad subject, unserialisable payload. */
   publishFailed: number;
   delivered: number;
   handlerErrors: number;
@@ -68,7 +69,7 @@ export async function connectNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   const where = splitUrls(opts.url).map(redactUrl).join(', ');
   const log = opts.log;
   const onError =
-    opts.onError ?? ((err: unknown, subject: string) => log?.error({ event: 'bus_handler_error', subject, err: errText(err) }, 'bus handler failed'));
+    opts.onError ?? ((err: unknown, subject: string) => log?.error({ event: 'bus_error', subject, err: errText(err) }, 'NATS bus: a handler failed or a message could not be sent'));
   let nc: NatsConnection;
   try {
     nc = await connect({
@@ -114,6 +115,11 @@ export async function connectNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     stats: () => ({ ...stats }),
     publish(subject, payload) {
       stats.published++;
+      if (nc.isClosed()) {
+        // After close(), like the in-process bus: silently nothing.
+        stats.publishFailed++;
+        return;
+      }
       if (!up) stats.publishedWhileDown++;
       try {
         const body = JSON.stringify(payload);
@@ -151,16 +157,20 @@ export async function connectNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       };
     },
     async flush() {
-      if (nc.isClosed()) return;
-      await nc.flush();
+      // While disconnected there is no server to confirm anything, and what was published meanwhile
+      // is lost anyway (see the top of this file): return at once instead of waiting for a reconnect.
+      if (!bus.isUp()) return;
+      await nc.flush().catch(() => undefined);
     },
     async close() {
       if (nc.isClosed() || nc.isDraining()) {
         await nc.closed();
         return;
       }
-      // drain: stop taking messages, let handlers of already received ones run, flush, close.
-      await nc.drain().catch(() => nc.close());
+      // Connected: drain (stop taking messages, let handlers of received ones run, flush, close).
+      // Disconnected: there is nothing to drain to.
+      if (up) await nc.drain().catch(() => nc.close());
+      else await nc.close();
     },
   };
   upState.set(bus, bus.isUp);

@@ -1,27 +1,21 @@
 // Primary authentication against Active Directory or another LDAP directory: Duo's [ad_client]
 // (reference §4.6 and §13). For each host in order: a pooled service-account connection searches for
-// the user (filter, security group, ldap_filter), then the user's own bind on a fresh connection
-// checks the password. Connection failures, timeouts, a refused service bind and search errors move
+// the user (filter, security group, ldap_filter), then the user's own bind, on a connection kept for
+// user binds, checks the password. Connection failures, timeouts, a refused service bind and search errors move
 // on to the next host; an unknown user and a refused user bind are final. The result messages are
 // Duo's, word for word; the log lines are Duo's too.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { type Entry, type Filter, ResultCodeError } from 'ldapts';
+import { type Entry, ResultCodeError } from 'ldapts';
 import type { PrimaryAuth, PrimaryAuthRequest, PrimaryAuthResult } from '../../machines/contracts.ts';
 import type { Logger } from '../log/logger.ts';
+import { timedOut, untilAborted } from './abort.ts';
 import { type AdClientOptions, type ResolvedAdClientOptions, resolveAdClientOptions } from './options.ts';
+import { BindPool } from './bind-pool.ts';
 import { ServicePool } from './service-pool.ts';
-import { type BindCredentials, closeSession, type Endpoint, type OpenResult, openSession } from './session.ts';
-import {
-  groupFilter,
-  normaliseUsername,
-  ntlmIdentity,
-  parseLdapFilter,
-  pickEntry,
-  ridFromSid,
-  type UserLookup,
-  userFilter,
-} from './user-filter.ts';
+import { type BindCredentials, type ConnectResult, connectSession, type Endpoint, openSession } from './session.ts';
+import { normaliseUsername, ntlmIdentity, pickEntry, type UserLookup } from './user-filter.ts';
+import { createUserSearch } from './user-search.ts';
 
 /** Result messages (reference §13, §19 item 14). */
 export const AdMessage = {
@@ -35,7 +29,7 @@ export const AdMessage = {
 } as const;
 
 export interface AdClient extends PrimaryAuth {
-  /** Closes the pooled service connections. */
+  /** Closes the pooled connections. */
   close(): Promise<void>;
 }
 
@@ -43,11 +37,8 @@ export interface AdClientDeps {
   logger: Logger;
 }
 
-/** The security-group clause changes only if the group is deleted and re-created; looking its
- *  objectSid up once per login (as Duo does) would cost a search each time, so it is kept a while. */
-const GROUP_CACHE_MS = 5 * 60 * 1000;
-const NO_LDAP_OBJECT = 32;
-const REFERRAL = 10;
+/** What Duo's proxy says for auth_type=sspi anywhere but Windows. */
+const SSPI_UNSUPPORTED = 'The SSPI bind type is only supported on Windows.';
 
 type HostOutcome = { final: PrimaryAuthResult } | { next: true };
 
@@ -55,12 +46,10 @@ export function createAdClient(options: AdClientOptions, deps: AdClientDeps): Ad
   const cfg = resolveAdClientOptions(options, hostname().toUpperCase());
   const log = deps.logger;
   const ca = readCa(cfg, log);
-  const extra = extraFilter(cfg, log);
+  const search = createUserSearch(cfg, log);
   if (cfg.transport !== 'clear' && !cfg.sslCaCertsFile && !cfg.sslVerifyHostname) {
     log.warn({ transport: cfg.transport }, 'ssl_ca_certs_file is not set and ssl_verify_hostname is false: the AD server certificate is not verified');
   }
-  const pools = new Map<string, ServicePool>();
-  const groupCache = new Map<string, { filter: Filter; expires: number }>();
 
   const endpoint = (host: string): Endpoint => ({
     host,
@@ -69,60 +58,35 @@ export function createAdClient(options: AdClientOptions, deps: AdClientDeps): Ad
     ca: ca.pem,
     verifyHostname: cfg.sslVerifyHostname,
   });
-  const open = (host: string, creds: BindCredentials, signal: AbortSignal): Promise<OpenResult> =>
-    ca.error !== undefined
-      ? Promise.resolve({ ok: false, kind: 'network', message: ca.error })
-      : openSession(endpoint(host), creds, signal);
+  // An unreadable CA file fails every connection (each host is tried and logged) rather than
+  // falling back to the system store.
+  const connect = (host: string, signal: AbortSignal): Promise<ConnectResult> =>
+    ca.error !== undefined ? Promise.resolve({ ok: false, kind: 'network', message: ca.error }) : connectSession(endpoint(host), signal);
 
-  const poolFor = (host: string): ServicePool => {
-    let pool = pools.get(host);
-    if (!pool) {
-      pool = new ServicePool({
-        size: cfg.servicePoolSize,
-        timeoutMs: cfg.timeoutMs,
-        open: (signal) => open(host, serviceCredentials(cfg), signal),
-      });
-      pools.set(host, pool);
+  const pools = new Map<string, { service: ServicePool; user: BindPool }>();
+  const poolsFor = (host: string): { service: ServicePool; user: BindPool } => {
+    let p = pools.get(host);
+    if (!p) {
+      const creds = serviceCredentials(cfg);
+      p = {
+        service: new ServicePool({
+          size: cfg.servicePoolSize,
+          timeoutMs: cfg.timeoutMs,
+          open: async (signal) => {
+            if (!creds) return { ok: false, kind: 'rejected', resultCode: 53, message: SSPI_UNSUPPORTED };
+            if (ca.error !== undefined) return { ok: false, kind: 'network', message: ca.error };
+            return openSession(endpoint(host), creds, signal);
+          },
+        }),
+        user: new BindPool({ maxIdle: cfg.userBindPoolSize, connect: (signal) => connect(host, signal) }),
+      };
+      pools.set(host, p);
     }
-    return pool;
+    return p;
   };
 
-  async function groupClause(host: string, client: import('ldapts').Client): Promise<Filter | undefined> {
-    if (!cfg.securityGroupDn) return undefined;
-    const cached = groupCache.get(host);
-    if (cached && cached.expires > Date.now()) return cached.filter;
-    let rid: number | undefined;
-    try {
-      const res = await client.search(cfg.securityGroupDn, {
-        scope: 'base',
-        attributes: ['objectSid'],
-        explicitBufferAttributes: ['objectSid', 'objectsid'],
-        sizeLimit: 1,
-      });
-      const sid = res.searchEntries.length === 1 ? sidOf(res.searchEntries[0]!) : undefined;
-      rid = sid ? ridFromSid(sid) : undefined;
-    } catch (err) {
-      // Not every directory has objectSid, and the group may not exist: then memberOf alone.
-      if (!(err instanceof ResultCodeError) || (err.code !== NO_LDAP_OBJECT && err.code !== REFERRAL)) throw err;
-    }
-    if (rid === undefined) log.debug({ group: cfg.securityGroupDn }, 'security group has no usable objectSid; checking memberOf only');
-    const filter = groupFilter(cfg.securityGroupDn, rid);
-    groupCache.set(host, { filter, expires: Date.now() + GROUP_CACHE_MS });
-    return filter;
-  }
-
-  async function findUser(host: string, client: import('ldapts').Client, lookup: UserLookup): Promise<Entry[]> {
-    const filter = userFilter(lookup, await groupClause(host, client), extra);
-    const res = await client.search(cfg.searchDn, {
-      scope: 'sub',
-      filter,
-      attributes: [lookup.attribute, 'msDS-PrincipalName'],
-    });
-    return res.searchEntries;
-  }
-
   async function tryHost(host: string, lookup: UserLookup, password: string, signal: AbortSignal): Promise<HostOutcome> {
-    const pool = poolFor(host);
+    const { service: pool, user: userBinds } = poolsFor(host);
     let entries: Entry[] | undefined;
     // A pooled connection may have died since its last use (a directory restart): retry once.
     for (let attempt = 0; entries === undefined; attempt++) {
@@ -134,12 +98,12 @@ export function createAdClient(options: AdClientOptions, deps: AdClientDeps): Ad
         return { next: true };
       }
       try {
-        entries = await untilAborted(findUser(host, lease.client, lookup), signal);
+        entries = await untilAborted(search.find(host, lease.client, lookup), signal);
         lease.release();
       } catch (err) {
         if (signal.aborted) {
           // Still waiting at the deadline: this connection is wedged. Merely cancelled: keep it.
-          if (isTimeout(signal)) lease.discard();
+          if (timedOut(signal)) lease.discard();
           else lease.release();
           return { next: true };
         }
@@ -163,11 +127,8 @@ export function createAdClient(options: AdClientOptions, deps: AdClientDeps): Ad
       return { final: fail(AdMessage.invalidUser) };
     }
 
-    const user = await open(host, userCredentials(cfg, entry, lookup, password), signal);
-    if (user.ok) {
-      closeSession(user.socket);
-      return { final: { ok: true, message: AdMessage.success, attributes: [] } };
-    }
+    const user = await userBinds.bind(userCredentials(cfg, entry, lookup, password), signal);
+    if (user.ok) return { final: { ok: true, message: AdMessage.success, attributes: [] } };
     if (user.kind === 'rejected') {
       log.info({ host, user: lookup.principalName, error: user.message }, 'AD user bind failed');
       return { final: fail(AdMessage.authFailed) };
@@ -202,7 +163,8 @@ export function createAdClient(options: AdClientOptions, deps: AdClientDeps): Ad
     async close() {
       const all = [...pools.values()];
       pools.clear();
-      await Promise.all(all.map((p) => p.close()));
+      for (const p of all) p.user.close();
+      await Promise.all(all.map((p) => p.service.close()));
     },
   };
 }
@@ -211,7 +173,8 @@ function fail(message: string): PrimaryAuthResult {
   return { ok: false, message, attributes: [] };
 }
 
-function serviceCredentials(cfg: ResolvedAdClientOptions): BindCredentials {
+function serviceCredentials(cfg: ResolvedAdClientOptions): BindCredentials | undefined {
+  if (cfg.authType === 'sspi') return undefined;
   if (cfg.authType === 'plain') return { kind: 'simple', dn: cfg.bindDn, password: cfg.serviceAccountPassword };
   return {
     kind: 'ntlm',
@@ -236,17 +199,8 @@ function userCredentials(cfg: ResolvedAdClientOptions, entry: Entry, lookup: Use
   };
 }
 
-function sidOf(entry: Entry): Buffer | undefined {
-  for (const [key, v] of Object.entries(entry)) {
-    if (key.toLowerCase() !== 'objectsid') continue;
-    const first = Array.isArray(v) ? v[0] : v;
-    return Buffer.isBuffer(first) ? first : undefined;
-  }
-  return undefined;
-}
 
-/** The CA file is read once. If it can't be read, every connection fails (as a connection error,
- *  so each host is tried and logged) rather than silently trusting the system store. */
+/** The CA file is read once, at construction. */
 function readCa(cfg: ResolvedAdClientOptions, log: Logger): { pem: string | undefined; error?: string } {
   if (!cfg.sslCaCertsFile) return { pem: undefined };
   try {
@@ -256,34 +210,4 @@ function readCa(cfg: ResolvedAdClientOptions, log: Logger): { pem: string | unde
     log.error({ file: cfg.sslCaCertsFile }, error);
     return { pem: undefined, error };
   }
-}
-
-function extraFilter(cfg: ResolvedAdClientOptions, log: Logger): Filter | undefined {
-  if (!cfg.ldapFilter) return undefined;
-  const parsed = parseLdapFilter(cfg.ldapFilter);
-  if (parsed.ok) return parsed.filter;
-  log.error({ ldapFilter: cfg.ldapFilter, error: parsed.error }, 'ldap_filter could not be parsed and is ignored');
-  return undefined;
-}
-
-function isTimeout(signal: AbortSignal): boolean {
-  return (signal.reason as Error | undefined)?.name === 'TimeoutError';
-}
-
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

@@ -1,7 +1,8 @@
 // The typed [ad_client] section as createAdClient takes it (reference §4.6), with Duo's defaults.
+// config/types.ts AdClientSection is assignable to it, so the engine can pass the section as is.
 import type { Transport } from './session.ts';
 
-export const AdAuthType = { plain: 'plain', ntlm1: 'ntlm1', ntlm2: 'ntlm2' } as const;
+export const AdAuthType = { plain: 'plain', ntlm1: 'ntlm1', ntlm2: 'ntlm2', sspi: 'sspi' } as const;
 export type AdAuthType = (typeof AdAuthType)[keyof typeof AdAuthType];
 
 export interface AdClientOptions {
@@ -29,13 +30,23 @@ export interface AdClientOptions {
   atAttribute?: string;
   /** Extra filter ANDed in; an unparsable one is logged and ignored. */
   ldapFilter?: string;
-  /** Default ntlm2. (sspi is Windows-only in Duo's proxy and not offered.) */
+  /** Default ntlm2. sspi is Windows-only in Duo's proxy: here, as there on other systems, every
+   *  service bind fails with "The SSPI bind type is only supported on Windows." */
   authType?: AdAuthType;
   ntlmDomain?: string;
   /** Default: this machine's host name. */
   ntlmWorkstation?: string;
+  /** Accepted and unused: the domain for an NTLM user bind always comes from the entry's
+   *  msDS-PrincipalName when the directory returns one (reference §13). */
+  domainDiscovery?: boolean;
+  /** Accepted and unused: Node's TLS has no chain-depth limit option. */
+  sslVerifyDepth?: number;
+  debug?: boolean;
   /** Ours: bound service-account connections kept per host (default 2). */
   servicePoolSize?: number;
+  /** Ours: idle connections kept per host for user binds (default 16); 0 opens a new connection for
+   *  every user bind and closes it after, as Duo's proxy does. */
+  userBindPoolSize?: number;
 }
 
 export interface ResolvedAdClientOptions {
@@ -57,6 +68,7 @@ export interface ResolvedAdClientOptions {
   ntlmDomain: string;
   ntlmWorkstation: string;
   servicePoolSize: number;
+  userBindPoolSize: number;
 }
 
 export function resolveAdClientOptions(o: AdClientOptions, hostname: string): ResolvedAdClientOptions {
@@ -80,5 +92,6 @@ export function resolveAdClientOptions(o: AdClientOptions, hostname: string): Re
     ntlmDomain: o.ntlmDomain ?? '',
     ntlmWorkstation: o.ntlmWorkstation || hostname,
     servicePoolSize: Math.max(1, o.servicePoolSize ?? 2),
+    userBindPoolSize: Math.max(0, o.userBindPoolSize ?? 16),
   };
 }

@@ -5,6 +5,7 @@
 // pool by itself; one that fails mid-search is discarded by the caller, who retries once.
 import * as net from 'node:net';
 import { Client } from 'ldapts';
+import { untilAborted } from './abort.ts';
 import type { OpenResult } from './session.ts';
 import { closeSession } from './session.ts';
 
@@ -44,10 +45,11 @@ export class ServicePool {
     let slot = this.slots.reduce<Slot | undefined>((best, s) => (best && best.inflight <= s.inflight ? best : s), undefined);
     if (!slot || (slot.inflight > 0 && this.slots.length < this.opts.size)) slot = this.openSlot();
     slot.inflight++;
-    const r = await untilAborted(slot.ready, signal);
-    if (r === 'aborted' || !r.ok) {
+    // `ready` never rejects: a rejection here is the signal aborting.
+    const r = await untilAborted(slot.ready, signal).catch(() => ({ ok: false, kind: 'aborted' }) as const);
+    if (!r.ok) {
       slot.inflight--;
-      if (r === 'aborted' || r.kind === 'aborted') return { ok: false, kind: 'aborted' };
+      if (r.kind === 'aborted') return { ok: false, kind: 'aborted' };
       return { ok: false, kind: r.kind, message: r.message };
     }
     const s = slot;
@@ -127,16 +129,4 @@ function handOver(socket: net.Socket, timeoutMs: number): Client {
   };
   // The host and port in the URL are never dialled; createConnection supplies the socket.
   return new Client({ url: 'ldap://127.0.0.1', timeout: timeoutMs, createConnection: createConnection as typeof net.connect });
-}
-
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
-  if (signal.aborted) return Promise.resolve('aborted');
-  return new Promise((resolve) => {
-    const onAbort = (): void => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then((v) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(v);
-    });
-  });
 }

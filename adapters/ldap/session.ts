@@ -1,8 +1,8 @@
-// Opening one LDAP session to one directory host: TCP or TLS connect, StartTLS when asked, then a
-// simple or NTLM (SASL GSS-SPNEGO) bind, all under an AbortSignal that carries the per-host timeout.
-// The result is a bound socket: the service pool hands it to an ldapts Client for searches, a user
-// bind just unbinds and closes it. Never throws; failures are classified for the caller, which
-// decides between "next host" and a final answer (reference §13).
+// LDAP sessions to one directory host, each step under an AbortSignal that carries the per-host
+// timeout: connect (TCP, or TLS for ldaps, then StartTLS when asked), and a simple or NTLM (SASL
+// GSS-SPNEGO) bind. The service pool hands a bound socket to an ldapts Client for searches; user
+// binds reuse connections (bind-pool.ts). Nothing here throws: failures are classified for the
+// caller, which decides between "next host" and a final answer (reference §13).
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { authenticateMessage, negotiateMessage, parseChallenge } from './ntlm.ts';
@@ -42,56 +42,101 @@ export type BindCredentials =
       workstation: string;
     };
 
-export type OpenResult =
-  | { ok: true; socket: net.Socket }
+type Failure =
   /** Connect, TLS or protocol failure, or the connection dropped: try the next host. */
   | { ok: false; kind: 'network'; message: string }
-  /** The server answered the bind with an error (wrong password, disabled account...). */
-  | { ok: false; kind: 'rejected'; resultCode: number; message: string }
   | { ok: false; kind: 'aborted' };
+/** The server answered the bind with an error (wrong password, disabled account...). */
+type Rejected = { ok: false; kind: 'rejected'; resultCode: number; message: string };
+
+export type ConnectResult = { ok: true; conn: LdapConnection } | Failure;
+export type BindResult = { ok: true } | Rejected | Failure;
+export type OpenResult = { ok: true; socket: net.Socket } | Rejected | Failure;
+
+/** A connected (and secured) socket on which we send our own requests, numbered from 1. */
+export interface LdapConnection {
+  socket: net.Socket;
+  nextId: number;
+}
 
 const GSS_SPNEGO = 'GSS-SPNEGO';
 
-/** Connects, secures and binds. The socket is destroyed on any failure. */
-export async function openSession(ep: Endpoint, creds: BindCredentials, signal: AbortSignal): Promise<OpenResult> {
+/** Connects and secures; the socket is destroyed on failure. */
+export async function connectSession(ep: Endpoint, signal: AbortSignal): Promise<ConnectResult> {
+  if (signal.aborted) return { ok: false, kind: 'aborted' };
   let socket: net.Socket | undefined;
+  // `socket` is assigned before each wait, so an abort can always destroy what is pending (a connect
+  // to a host that drops SYNs would otherwise hang for minutes).
   const onAbort = (): void => {
     socket?.destroy();
   };
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    if (signal.aborted) return { ok: false, kind: 'aborted' };
-    socket = await connect(ep);
-    let conv = new Conversation(socket);
-    let id = 1;
+    socket = ep.transport === 'ldaps' ? tls.connect({ ...tlsOptions(ep), port: ep.port }) : net.connect({ host: ep.host, port: ep.port });
+    await connected(socket, ep.transport === 'ldaps');
+    const conn: LdapConnection = { socket, nextId: 1 };
     if (ep.transport === 'starttls') {
-      const r = await conv.request(encodeStartTls(id), id++);
-      if (r.resultCode !== ResultCode.Success) return fail(socket, `StartTLS refused: ${describe(r)}`);
-      conv.detach();
-      socket = await upgrade(socket, ep);
-      conv = new Conversation(socket);
+      const conv = new Conversation(socket);
+      const id = conn.nextId++;
+      const r = await conv.request(encodeStartTls(id), id).finally(() => conv.detach());
+      if (r.resultCode !== ResultCode.Success) throw new Error(`StartTLS refused: ${describe(r)}`);
+      const plain = socket;
+      socket = tls.connect({ ...tlsOptions(ep), socket: plain });
+      socket.once('close', () => plain.destroy());
+      await connected(socket, true);
+      conn.socket = socket;
     }
-    const result = await bind(conv, creds, () => id++);
-    conv.detach();
-    if (result.resultCode !== ResultCode.Success) {
-      socket.destroy();
-      return { ok: false, kind: 'rejected', resultCode: result.resultCode, message: describe(result) };
-    }
-    return { ok: true, socket };
+    return { ok: true, conn };
   } catch (err) {
+    socket?.on('error', ignoreError);
     socket?.destroy();
-    if (signal.aborted) return { ok: false, kind: 'aborted' };
-    return { ok: false, kind: 'network', message: (err as Error).message };
+    return signal.aborted ? { ok: false, kind: 'aborted' } : { ok: false, kind: 'network', message: (err as Error).message };
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
 }
 
-/** Ends a session we no longer need (the user session after its bind): an Unbind, after which the
- *  server closes the connection (so the TIME_WAIT lands on its side, not on our ephemeral ports);
- *  destroyed if it hasn't within a second. */
+/** Binds on a connection. A refused bind leaves it usable (for another bind); on a network failure
+ *  or an abort the socket is destroyed. */
+export async function bindSession(conn: LdapConnection, creds: BindCredentials, signal: AbortSignal): Promise<BindResult> {
+  if (signal.aborted) {
+    conn.socket.destroy();
+    return { ok: false, kind: 'aborted' };
+  }
+  const onAbort = (): void => {
+    conn.socket.destroy();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  const conv = new Conversation(conn.socket);
+  try {
+    const r = await bind(conv, creds, () => conn.nextId++);
+    if (r.resultCode === ResultCode.Success) return { ok: true };
+    return { ok: false, kind: 'rejected', resultCode: r.resultCode, message: describe(r) };
+  } catch (err) {
+    conn.socket.destroy();
+    return signal.aborted ? { ok: false, kind: 'aborted' } : { ok: false, kind: 'network', message: (err as Error).message };
+  } finally {
+    conv.detach();
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Connects, secures and binds: a socket ready for an ldapts Client. Destroyed on any failure. */
+export async function openSession(ep: Endpoint, creds: BindCredentials, signal: AbortSignal): Promise<OpenResult> {
+  const c = await connectSession(ep, signal);
+  if (!c.ok) return c;
+  const b = await bindSession(c.conn, creds, signal);
+  if (!b.ok) {
+    c.conn.socket.destroy();
+    return b;
+  }
+  return { ok: true, socket: c.conn.socket };
+}
+
+/** Ends a session we no longer need: an Unbind, after which the server closes the connection (so the
+ *  TIME_WAIT lands on its side, not on our ephemeral ports); destroyed if it hasn't within a second. */
 export function closeSession(socket: net.Socket): void {
-  socket.on('error', () => {});
+  socket.on('error', ignoreError);
   if (socket.destroyed) return;
   socket.write(encodeUnbind(0x7fffffff));
   const timer = setTimeout(() => socket.destroy(), 1000);
@@ -115,11 +160,6 @@ async function bind(conv: Conversation, creds: BindCredentials, nextId: () => nu
   return conv.request(encodeSaslBind(id, creds.dn, GSS_SPNEGO, token), id);
 }
 
-function fail(socket: net.Socket, message: string): OpenResult {
-  socket.destroy();
-  return { ok: false, kind: 'network', message };
-}
-
 function describe(r: LdapResult): string {
   return r.diagnosticMessage ? `${r.resultCode}: ${r.diagnosticMessage}` : `result code ${r.resultCode}`;
 }
@@ -138,34 +178,27 @@ export function tlsOptions(ep: Endpoint): tls.ConnectionOptions {
   return opts;
 }
 
-function connect(ep: Endpoint): Promise<net.Socket> {
+/** Resolves once the socket is connected (and, for TLS, the handshake verified); rejects on error
+ *  or if it closes first (e.g. destroyed by an abort). */
+function connected(socket: net.Socket, secure: boolean): Promise<void> {
+  socket.setNoDelay(true);
   return new Promise((resolve, reject) => {
-    const secure = ep.transport === 'ldaps';
-    const socket = secure
-      ? tls.connect({ ...tlsOptions(ep), port: ep.port })
-      : net.connect({ host: ep.host, port: ep.port });
-    socket.setNoDelay(true);
-    socket.once(secure ? 'secureConnect' : 'connect', () => {
-      socket.removeListener('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
+    const done = (err?: Error): void => {
+      socket.removeListener(secure ? 'secureConnect' : 'connect', onConnect);
+      socket.removeListener('error', done);
+      socket.removeListener('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onConnect = (): void => done();
+    const onClose = (): void => done(new Error('connection closed while connecting'));
+    socket.once(secure ? 'secureConnect' : 'connect', onConnect);
+    socket.once('error', done);
+    socket.once('close', onClose);
   });
 }
 
-function upgrade(plain: net.Socket, ep: Endpoint): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ ...tlsOptions(ep), socket: plain });
-    socket.once('secureConnect', () => {
-      socket.removeListener('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      plain.destroy();
-      reject(err);
-    });
-  });
-}
+const ignoreError = (): void => {};
 
 /** One request at a time over a socket, answered by the LDAPResult with the same message id. */
 class Conversation {
@@ -193,7 +226,7 @@ class Conversation {
     this.socket.removeListener('data', this.onData);
     this.socket.removeListener('error', this.onError);
     this.socket.removeListener('close', this.onClose);
-    this.socket.on('error', () => {});
+    if (!this.socket.listeners('error').includes(ignoreError)) this.socket.on('error', ignoreError);
   }
 
   private readonly onData = (chunk: Buffer): void => {

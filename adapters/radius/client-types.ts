@@ -1,6 +1,7 @@
 // Shapes of the RADIUS client (the upstream leg: radius_client, connectivity checks, load generation).
 import type { WireAttribute } from '../../machines/contracts.ts';
 import type { Logger } from '../log/logger.ts';
+import type { EncodeError } from './codec/encode.ts';
 import type { DecodeFailureReason, RawAttribute, Secret } from './codec/types.ts';
 import type { MessageAuthenticatorPolicy } from './server-types.ts';
 
@@ -38,7 +39,9 @@ export interface ExchangeRequest {
 
 export type ReplyOutcome =
   | { ok: true; code: number; attributes: WireAttribute[]; from: Upstream; identifier: number }
-  | { ok: false; error: 'cancelled' | 'closed' | 'timeout' };
+  | { ok: false; error: 'cancelled' | 'closed' | 'timeout' }
+  /** Only from `request()`: the request could not be built or sent (e.g. password-too-long). */
+  | { ok: false; error: 'not-sent'; reason: Exclude<OpenResult, { ok: true }>['error'] };
 
 /** One request in flight: the caller decides when (and to which upstream) to send or resend it. */
 export interface Exchange {
@@ -53,7 +56,7 @@ export interface Exchange {
 
 export type OpenResult =
   | { ok: true; exchange: Exchange }
-  | { ok: false; error: 'password-too-long' | 'attribute-too-long' | 'packet-too-long' | 'bad-identifier' | 'too-many-requests' | 'closed' | 'bad-upstream' };
+  | { ok: false; error: EncodeError | 'too-many-requests' | 'closed' | 'bad-upstream' };
 
 export type ClientDrop = DecodeFailureReason | 'unknown-source' | 'no-pending-request';
 

@@ -159,7 +159,7 @@ export function createRadiusClient(opts: RadiusClientOptions): RadiusClient {
     open,
     async request(to, attributes, ropts = {}) {
       const r = open({ attributes, upstreams: [to], ...(ropts.code ? { code: ropts.code } : {}) });
-      if (!r.ok) return { ok: false, error: r.error === 'closed' ? 'closed' : 'cancelled' };
+      if (!r.ok) return r.error === 'closed' ? { ok: false, error: 'closed' } : { ok: false, error: 'not-sent', reason: r.error };
       const ex = r.exchange;
       const retransmitMs = ropts.retransmitMs ?? 2000;
       ex.send(to);

@@ -5,10 +5,33 @@
 // request that got no answer (handler drop or error) is remembered just as long, so that the device's
 // retransmissions do not start a second login (and a second Duo push).
 
-export interface Fingerprint {
-  readonly authenticator: Buffer;
-  readonly userName: Buffer | undefined;
-  readonly password: Buffer | undefined;
+/** What identifies a retransmission: the Request Authenticator, User-Name and raw User-Password. */
+export interface FingerprintParts {
+  readonly authenticator: Uint8Array;
+  readonly userName: Uint8Array | undefined;
+  readonly password: Uint8Array | undefined;
+}
+
+/**
+ * The parts copied into one small buffer (authenticator, then each optional value as a 2-byte length,
+ * 0xffff for absent, and its bytes), so an entry does not keep the whole datagram alive for 30 s.
+ */
+export type Fingerprint = Buffer;
+
+export function fingerprint(p: FingerprintParts): Fingerprint {
+  const size = 16 + 2 + (p.userName?.length ?? 0) + 2 + (p.password?.length ?? 0);
+  const out = Buffer.allocUnsafe(size);
+  out.set(p.authenticator.subarray(0, 16), 0);
+  let off = 16;
+  for (const v of [p.userName, p.password]) {
+    out.writeUInt16BE(v === undefined ? 0xffff : v.length, off);
+    off += 2;
+    if (v !== undefined) {
+      out.set(v, off);
+      off += v.length;
+    }
+  }
+  return out;
 }
 
 interface Entry {
@@ -25,13 +48,6 @@ export type CacheVerdict =
 
 /** What `begin` hands back; `complete` takes it so a replaced entry cannot be overwritten late. */
 export type CacheToken = object;
-
-const sameOptional = (a: Buffer | undefined, b: Buffer | undefined) =>
-  a === undefined || b === undefined ? a === b : a.equals(b);
-
-function sameRequest(a: Fingerprint, b: Fingerprint): boolean {
-  return a.authenticator.equals(b.authenticator) && sameOptional(a.userName, b.userName) && sameOptional(a.password, b.password);
-}
 
 export interface ReplyCacheOptions {
   readonly ttlMs?: number;
@@ -57,7 +73,7 @@ export class ReplyCache {
 
   lookup(key: string, fp: Fingerprint): CacheVerdict {
     const e = this.#entries.get(key);
-    if (e === undefined || !sameRequest(e.fp, fp)) return { kind: 'new' };
+    if (e === undefined || !e.fp.equals(fp)) return { kind: 'new' };
     if (e.state === 'pending') return { kind: 'pending' };
     if (e.expiresAt <= this.#now()) return { kind: 'new' };
     return e.state === 'dropped' ? { kind: 'dropped' } : { kind: 'resend', bytes: e.state };

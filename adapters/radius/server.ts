@@ -10,7 +10,7 @@ import { encodeReply } from './codec/encode.ts';
 import { Attr, type Packet, type RawAttribute } from './codec/types.ts';
 import { createDropLog } from './drop-log.ts';
 import { type ClientMatcher, createClientMatcher } from './networks.ts';
-import { ReplyCache } from './reply-cache.ts';
+import { fingerprint, ReplyCache } from './reply-cache.ts';
 import {
   type DropReason,
   type ListenerAddress,
@@ -151,7 +151,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     }
 
     const key = `${rinfo.address}|${rinfo.port}|${packet.id}`;
-    const fp = fingerprint(packet);
+    const fp = fingerprint(requestParts(packet));
     const verdict = cache.lookup(key, fp);
     if (verdict.kind !== 'new') {
       logger.debug({ event: 'radius_duplicate', client: ip, id: packet.id, state: verdict.kind }, 'Received duplicate request');
@@ -178,24 +178,33 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       listener: { port: l.port, interface: l.iface },
       receivedAt: now(),
     };
-    const finish = (reply: LoginReply | Error) => {
+    // Exactly one settle per request; whatever the handler returned or threw, nothing escapes it.
+    const settle = (outcome: LoginReply | Error) => {
       st.inFlight--;
       if (closed) {
-        (st.dropped.closed = (st.dropped.closed ?? 0) + 1);
+        st.dropped.closed = (st.dropped.closed ?? 0) + 1;
         return;
       }
-      if (reply instanceof Error) {
-        logger.error({ event: 'radius_handler_error', client: ip, id: packet.id, err: reply.message }, `unhandled error processing request from ${ip}:${rinfo.port}`);
-        cache.complete(key, token, undefined);
-        drop(ServerDrop.HandlerError, ip, rinfo.port, 'handler failed');
-        return;
+      try {
+        deliver(outcome);
+      } catch (err) {
+        failed(err instanceof Error ? err : new Error(String(err)));
       }
-      if (reply.kind === 'drop') {
+    };
+    const failed = (err: Error) => {
+      logger.error({ event: 'radius_handler_error', client: ip, id: packet.id, err: err.message }, `unhandled error processing request from ${ip}:${rinfo.port}`);
+      cache.complete(key, token, undefined);
+      drop(ServerDrop.HandlerError, ip, rinfo.port, 'handler failed');
+    };
+    const deliver = (reply: LoginReply | Error) => {
+      if (reply instanceof Error) return failed(reply);
+      if (reply?.kind === 'drop') {
         cache.complete(key, token, undefined);
         st.dropped[ServerDrop.HandlerDrop] = (st.dropped[ServerDrop.HandlerDrop] ?? 0) + 1;
         logger.info({ event: 'radius_no_reply', client: ip, id: packet.id, reason: reply.reason }, 'no response sent');
         return;
       }
+      if (reply?.kind !== 'reply') return failed(new Error('handler returned neither a reply nor a drop'));
       const r = encodeReply(packet, reply.code, replyAttributes(reply), client.secret);
       if (!r.ok) {
         cache.complete(key, token, undefined);
@@ -208,8 +217,8 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       send(socket, r.bytes, rinfo);
     };
     // A handler that throws synchronously or rejects must never take the process down.
-    new Promise<LoginReply>((resolve) => resolve(opts.handle(req))).then(finish, (err: unknown) =>
-      finish(err instanceof Error ? err : new Error(String(err))),
+    new Promise<LoginReply>((resolve) => resolve(opts.handle(req))).then(settle, (err: unknown) =>
+      settle(err instanceof Error ? err : new Error(String(err))),
     );
   }
 
@@ -256,7 +265,7 @@ function invalidMaText(reason: string, ip: string): string | undefined {
   return reason === 'ma-invalid' ? `Invalid Message-Authenticator from ${ip}` : undefined;
 }
 
-function fingerprint(p: Packet) {
+function requestParts(p: Packet) {
   const first = (type: number) => p.attributes.find((a) => a.type === type)?.value;
   return { authenticator: p.authenticator, userName: first(Attr.UserName), password: first(Attr.UserPassword) };
 }

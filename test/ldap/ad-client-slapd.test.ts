@@ -197,16 +197,30 @@ describe('ldap ad_client on slapd', () => {
     assert.ok(messages().some((m) => m.startsWith("LDAP search on AD service failed: '")));
   });
 
-  test('ad_client slapd – the service connection is reused: a login costs one new connection', async () => {
+  test('ad_client slapd – connections are reused: once warm, a login opens no connection', async () => {
     const tap = await startTap(srv.port);
     const c = client({ port: tap.port });
-    for (let i = 0; i < 5; i++) assert.deepEqual(await c.authenticate(login('alice', 'alice pw')), OK);
-    // One service connection, then one connection per user bind.
-    assert.equal(tap.connections(), 1 + 5);
+    for (let i = 0; i < 5; i++) assert.deepEqual(await c.authenticate(login(i % 2 ? 'alice' : 'bob', i % 2 ? 'alice pw' : 'bob pw')), OK);
+    // One service connection and one connection for user binds, whoever logs in.
+    assert.equal(tap.connections(), 2);
+    assert.deepEqual(await c.authenticate(login('alice', 'wrong')), AUTH_FAILED);
+    assert.deepEqual(await c.authenticate(login('alice', 'alice pw')), OK);
+    assert.equal(tap.connections(), 2);
     const concurrent = await Promise.all(Array.from({ length: 24 }, () => c.authenticate(login('alice', 'alice pw'))));
     assert.ok(concurrent.every((r) => r.ok));
-    // At most the pool size (2) of service connections in all.
-    assert.ok(tap.connections() <= 2 + 5 + 24, `connections: ${tap.connections()}`);
+    // At most the service pool size (2) plus one user-bind connection per concurrent login.
+    assert.ok(tap.connections() <= 2 + 24, `connections: ${tap.connections()}`);
+    const settled = tap.connections();
+    await Promise.all(Array.from({ length: 16 }, () => c.authenticate(login('bob', 'bob pw'))));
+    assert.equal(tap.connections(), settled, 'the kept connections serve the next burst');
+    await tap.close();
+  });
+
+  test('ad_client slapd – with userBindPoolSize 0 every user bind has its own connection, as in Duo', async () => {
+    const tap = await startTap(srv.port);
+    const c = client({ port: tap.port, userBindPoolSize: 0 });
+    for (let i = 0; i < 3; i++) assert.deepEqual(await c.authenticate(login('alice', 'alice pw')), OK);
+    assert.equal(tap.connections(), 1 + 3);
     await tap.close();
   });
 
@@ -216,7 +230,8 @@ describe('ldap ad_client on slapd', () => {
     assert.deepEqual(await c.authenticate(login('alice', 'alice pw')), OK);
     tap.breakOpenConnections();
     assert.deepEqual(await c.authenticate(login('alice', 'alice pw')), OK);
-    // First login: service + user; second: the broken service connection, a new one, and a user bind.
+    // Both kept connections (service, user binds) were broken: each is replaced once, and the login
+    // still succeeds.
     assert.equal(tap.connections(), 2 + 2);
     await tap.close();
   });

@@ -113,13 +113,12 @@ describe('login – auto mode (§8, facts 17-26)', () => {
   }
 
   test('login – auto: a passcode answer without password (§8.4 step 1)', async () => {
-    const r = await runLogin(makeInput('radius_server_auto', {}, { factors: ['passcode'] }), { primary: primaryOk(), preauth: preauthAuth() });
     for (const password of [undefined, '']) {
-      const again = await runLogin(makeInput('radius_server_auto', {}, { factors: ['passcode'] }), { primary: primaryOk(), preauth: preauthAuth() });
-      const a = await answer(again, { password });
+      const r = await runLogin(makeInput('radius_server_auto', {}, { factors: ['passcode'] }), { primary: primaryOk(), preauth: preauthAuth() });
+      const a = await answer(r, { password });
       assert.deepEqual(replyOf(a.settled), ok(3, 'Missing or improperly-formatted password'));
+      assert.equal(r.calls.preauth.length, 1, 'no second preauth');
     }
-    r.actor.stop();
   });
 
   test('login – auto: a passcode answer of "passcode" goes to /auth as is (no second challenge)', async () => {
@@ -272,14 +271,13 @@ describe('login – challenge mode (§9, facts 9-16)', () => {
   });
 
   test('login – challenge: enrollment challenge, any answer rejects (fact 15)', async () => {
-    const r = await start({ primary: primaryOk(PRIMARY_ATTRS), preauth: preauthOk({ result: 'enroll', status: 'Enroll at https://x' }) });
-    assert.deepEqual(r.settled.reply, { kind: 'reply', code: 11, replyMessage: 'Enroll at https://x', attributes: [] });
     for (const password of ['1', undefined, 'anything']) {
-      const again = await start({ primary: primaryOk(), preauth: preauthOk({ result: 'enroll', status: 'E' }) });
-      const a = await answer(again, { password });
+      const r = await start({ primary: primaryOk(PRIMARY_ATTRS), preauth: preauthOk({ result: 'enroll', status: 'Enroll at https://x' }) });
+      assert.deepEqual(r.settled.reply, { kind: 'reply', code: 11, replyMessage: 'Enroll at https://x', attributes: [] });
+      const a = await answer(r, { password });
       assert.deepEqual(replyOf(a.settled), ok(3, 'Please complete the enrollment process and login again'));
+      assert.equal(r.calls.auth.length, 0);
     }
-    r.actor.stop();
   });
 
   test('login – challenge: enroll_challenge=false rejects with the status (fact 16)', async () => {

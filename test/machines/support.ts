@@ -1,5 +1,5 @@
 // Fakes and helpers for the login machine tests: scripted primary and Duo results, recorded calls.
-import { createActor, fromPromise, SimulatedClock } from 'xstate';
+import { createActor, fromPromise, type SimulatedClock } from 'xstate';
 import type { AuthResult, DuoError, DuoOutcome, PreauthResult, PrimaryAuthResult, WireAttribute } from '../../machines/contracts.ts';
 import {
   type AnswerEvent,

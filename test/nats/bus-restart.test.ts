@@ -103,13 +103,26 @@ describe('nats bus – status and handler faults', () => {
     assert.equal(busIsUp(bus), true);
     srv.kill('SIGKILL');
     await eventually('the bus sees the crash', () => (busIsUp(bus) ? undefined : true), 5000);
-    // Publishing while down neither throws nor blocks.
+    // Publishing while down neither throws nor blocks, and flush() does not wait for a reconnect.
     bus.publish('x.y', { a: 1 });
     assert.equal(bus.stats().publishedWhileDown, 1);
+    await bus.flush();
     await srv.restart();
     await eventually('the bus is back', () => (busIsUp(bus) ? true : undefined), BACK_WITHIN_MS);
     await bus.close();
     assert.equal(busIsUp(bus), false);
+  });
+
+  test('nats bus – close() while the server is gone closes at once (nothing to drain to)', async (t) => {
+    const srv = await start({ jetstream: false });
+    t.after(() => srv.stop());
+    const bus = await connectNatsBus({ url: srv.url });
+    srv.kill('SIGKILL');
+    await eventually('the bus sees the crash', () => (bus.isUp() ? undefined : true), 5000);
+    await bus.close();
+    assert.equal(bus.nc.isClosed(), true);
+    bus.publish('after.close', {}); // ignored, like the in-process bus
+    assert.equal(bus.stats().publishFailed, 1);
   });
 
   test('nats bus – a throwing handler or a non-JSON payload is reported, and delivery goes on', async (t) => {

@@ -17,10 +17,10 @@ SUAIBDPBAUTWCWBKIO6XHQNINK5FWJW4OHLXC3HQ2KFE4PEJUA44CNHTC4
 ------END USER NKEY SEED------
 `;
 
-test('nats options – no nats_url means embedded mode; a comma list becomes several servers', () => {
-  assert.equal(natsOptionsFromConfig({}), undefined);
-  assert.equal(natsOptionsFromConfig({ nats_url: '  ' }), undefined);
-  assert.deepEqual(natsOptionsFromConfig({ nats_url: 'nats://a:4222, nats://b:4222', nats_user: 'u', nats_password: 'p' }), {
+test('nats options – no nats_url means embedded mode; several servers are kept in order', () => {
+  assert.equal(natsOptionsFromConfig({ natsServers: [] }), undefined);
+  assert.equal(natsOptionsFromConfig({ natsServers: ['  '] }), undefined);
+  assert.deepEqual(natsOptionsFromConfig({ natsServers: ['nats://a:4222', ' nats://b:4222'], natsUser: 'u', natsPassword: 'p' }), {
     url: ['nats://a:4222', 'nats://b:4222'],
     user: 'u',
     password: 'p',

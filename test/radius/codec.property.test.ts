@@ -1,8 +1,10 @@
 // Property tests of the pure codec: round trips, password hiding, tamper detection, Reply-Message split.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import {
+  computeMessageAuthenticator,
   decodePacket,
   encodeReply,
   encodeRequest,
@@ -52,6 +54,20 @@ describe('radius codec properties', () => {
         assert.equal(dec.packet.code, code);
         assert.equal(dec.packet.attributes[0]!.type, 80);
         assert.deepEqual(hex(dec.packet.attributes.slice(1)), hex([...attrs, ...ps]));
+      }),
+    );
+  });
+
+  test('radius codec – Message-Authenticator equals node:crypto HMAC-MD5 over the packet with MA zeroed (any secret length)', () => {
+    const anySecret = fc.oneof(secretArb, fc.string({ minLength: 60, maxLength: 200 }), fc.uint8Array({ minLength: 1, maxLength: 100 }));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 40, maxLength: 300 }), fc.nat(), anySecret, (bytes, pos, secret) => {
+        const raw = Buffer.from(bytes);
+        const off = 20 + (pos % (raw.length - 36));
+        const zeroed = Buffer.from(raw);
+        zeroed.fill(0, off, off + 16);
+        const want = createHmac('md5', typeof secret === 'string' ? Buffer.from(secret) : secret).update(zeroed).digest();
+        assert.deepEqual(computeMessageAuthenticator(raw, off, secret), want);
       }),
     );
   });

@@ -28,7 +28,13 @@ export async function udpPeer(type: 'udp4' | 'udp6' = 'udp4', address = type ===
       w(m);
     }
   });
-  await new Promise<void>((r) => socket.bind(0, address, () => r()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, address, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
   // Tests send bursts; the default buffer (~200 datagrams) would lose some.
   socket.setRecvBufferSize(4 * 1024 * 1024);
   return {

@@ -185,7 +185,7 @@ describe('radius server', () => {
   });
 
   test('radius server – a handler that drops, throws or rejects never crashes and is never answered; retransmits are ignored', async (t) => {
-    const modes = ['drop', 'throw', 'reject', 'long-attr'];
+    const modes = ['drop', 'throw', 'reject', 'long-attr', 'garbage', 'bad-type'];
     let n = 0;
     const srv = await startTestRadiusServer({
       handle: (req) => {
@@ -194,6 +194,8 @@ describe('radius server', () => {
         if (mode === 'throw') throw new Error('boom');
         if (mode === 'reject') return Promise.reject(new Error('boom'));
         if (mode === 'long-attr') return { kind: 'reply', code: 2, attributes: [{ type: 25, value: Buffer.alloc(300).toString('base64') }] };
+        if (mode === 'garbage') return undefined as unknown as LoginReply;
+        if (mode === 'bad-type') return { kind: 'reply', code: 2, attributes: [{ type: 300, value: '' }] };
         return { kind: 'drop', reason: 'test' };
       },
     });
@@ -201,13 +203,13 @@ describe('radius server', () => {
     t.after(() => { peer.close(); return srv.close(); });
     const reqs = modes.map((_, id) => accessRequest(SECRET, [u(1, 'a')], id));
     for (const r of reqs) peer.send(r, srv.port);
-    await settled(srv, 4);
+    await settled(srv, 6);
     peer.send(reqs[0]!, srv.port);
-    await settled(srv, 5);
+    await settled(srv, 7);
     const s = srv.server.stats();
-    assert.deepEqual(s.dropped, { 'handler-drop': 1, 'handler-error': 2, 'encode-error': 1 });
+    assert.deepEqual(s.dropped, { 'handler-drop': 1, 'handler-error': 3, 'encode-error': 2 });
     assert.equal(s.duplicates.afterDrop, 1);
-    assert.equal(n, 4);
+    assert.equal(n, 6);
     assert.equal(peer.received.length, 0);
     assert.equal(total(s), s.received);
   });

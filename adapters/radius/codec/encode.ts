@@ -1,12 +1,26 @@
 // Encoders. Every packet we send carries Message-Authenticator as its FIRST attribute, straight after
 // the header (BlastRADIUS: a reply with MA last does not protect legacy clients), and every reply echoes
 // the request's Proxy-State attributes last and in order (reference §5.2).
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { computeMessageAuthenticator, computeResponseAuthenticator } from './crypto.ts';
 import { hidePassword } from './password.ts';
 import { Attr, HEADER, MAX_ATTRIBUTE_VALUE, MAX_PACKET, type RawAttribute, type Secret } from './types.ts';
 
-export type EncodeError = 'attribute-too-long' | 'packet-too-long' | 'password-too-long' | 'bad-identifier';
+// Request Authenticators come from a refilled pool of CSPRNG bytes: one getrandom per 256 requests
+// instead of one per request. Each authenticator is copied out, so no two share bytes.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+function randomAuthenticator(): Buffer {
+  if (poolOffset + 16 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const out = Buffer.from(pool.subarray(poolOffset, poolOffset + 16));
+  poolOffset += 16;
+  return out;
+}
+
+export type EncodeError = 'attribute-too-long' | 'packet-too-long' | 'password-too-long' | 'bad-identifier' | 'bad-attribute-type';
 export type EncodeResult = { ok: true; bytes: Buffer } | { ok: false; error: EncodeError };
 
 /**
@@ -34,18 +48,22 @@ export function splitReplyMessage(value: Uint8Array | string): Buffer[] {
 function layout(code: number, id: number, authenticator: Buffer, attributes: readonly RawAttribute[]) {
   let size = HEADER + 18;
   for (const a of attributes) {
+    if (!Number.isInteger(a.type) || a.type < 0 || a.type > 255) return { ok: false, error: 'bad-attribute-type' } as const;
     if (a.value.length > MAX_ATTRIBUTE_VALUE) return { ok: false, error: 'attribute-too-long' } as const;
     size += 2 + a.value.length;
   }
   if (size > MAX_PACKET) return { ok: false, error: 'packet-too-long' } as const;
   if (!Number.isInteger(id) || id < 0 || id > 255) return { ok: false, error: 'bad-identifier' } as const;
-  const buf = Buffer.alloc(size);
+  // allocUnsafe takes small buffers from Node's shared pool (fewer ArrayBuffers for the GC to track, and
+  // replies live 30 s in the duplicate cache); every byte is written below, the MA value as zeros.
+  const buf = Buffer.allocUnsafe(size);
   buf[0] = code;
   buf[1] = id;
   buf.writeUInt16BE(size, 2);
   authenticator.copy(buf, 4, 0, 16);
   buf[HEADER] = Attr.MessageAuthenticator;
   buf[HEADER + 1] = 18;
+  buf.fill(0, HEADER + 2, HEADER + 18);
   let off = HEADER + 18;
   for (const a of attributes) {
     buf[off] = a.type;
@@ -81,7 +99,7 @@ export interface RequestToEncode {
 export type EncodeRequestResult = { ok: true; bytes: Buffer; authenticator: Buffer } | { ok: false; error: EncodeError };
 
 export function encodeRequest(req: RequestToEncode): EncodeRequestResult {
-  const authenticator = req.authenticator ?? randomBytes(16);
+  const authenticator = req.authenticator ?? randomAuthenticator();
   const attributes: RawAttribute[] = [];
   for (const a of req.attributes) {
     if (a.type === Attr.MessageAuthenticator) continue;

@@ -13,7 +13,7 @@ import * as slapd from '../../harness/slapd.ts';
 const USERS = 50;
 const WARMUP_MS = 300;
 const MEASURE_MS = 2500;
-const CONCURRENCY = [128] as const;
+const CONCURRENCY = [Number(process.env.C ?? 16)] as const;
 
 const users = Array.from({ length: USERS }, (_, i) => ({ uid: `user${i}`, password: `pw ${i}`, memberOf: ['vpn-users'] }));
 
