@@ -102,7 +102,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
 
   async function closeAll() {
     for (const s of subs) s.unsubscribe();
-    for (const d of built.duoClients) d.close();
+    await built.close();
     if (!o.store) await store.close();
     if (!o.bus) await bus.close();
   }

@@ -11,12 +11,15 @@ import { type LoginMode, loginOptions } from '../machines/login.ts';
 import type { EngineServer } from './login-engine.ts';
 import { createDuoOnlyClient } from './primary-duo-only.ts';
 
-/** Builds a primary client for a client section; ad_client and radius_client plug in here. */
-export type PrimaryFactory = (client: ClientSection, logger: Logger) => PrimaryAuth | undefined;
+/** Builds the primary client of a client section (ad_client, radius_client); called once per
+ *  client section, however many server sections use it. */
+export type PrimaryFactory = (client: ClientSection, config: ProxyConfig, logger: Logger) => (PrimaryAuth & { close?(): Promise<void> | void }) | undefined;
 
 export interface BuiltServers {
   servers: Map<string, EngineServer>;
   duoClients: DuoClient[];
+  /** Closes every Duo and primary client (their sockets and pools). */
+  close(): Promise<void>;
 }
 
 export function clientNetworks(s: ServerSection): ClientNetwork[] {
@@ -30,6 +33,7 @@ export function clientNetworks(s: ServerSection): ClientNetwork[] {
 export function buildServers(config: ProxyConfig, logger: Logger, primaryFactory: PrimaryFactory): BuiltServers {
   const servers = new Map<string, EngineServer>();
   const duoClients: DuoClient[] = [];
+  const primaries = new Map<string, PrimaryAuth & { close?(): Promise<void> | void }>();
   const sectionNames = ['main', ...config.servers.map((s) => s.name), ...Object.keys(config.clients)].sort().join(',');
   const userAgent = `authproxy/0.1.0 (${platform()} ${release()}; Node ${process.versions.node}; ${sectionNames})`;
   for (const s of config.servers) {
@@ -65,20 +69,36 @@ export function buildServers(config: ProxyConfig, logger: Logger, primaryFactory
       clientIpAttr: s.clientIpAttr,
       pwCodec: s.pwCodec,
       secretFor: (ip) => matcher.match(ip)?.secret,
-      primary: primaryFor(s, config, logger, primaryFactory),
+      primary: primaryFor(s, config, logger, primaryFactory, primaries),
       duo,
     });
   }
-  return { servers, duoClients };
+  return {
+    servers,
+    duoClients,
+    async close() {
+      for (const d of duoClients) d.close();
+      await Promise.all([...primaries.values()].map((p) => p.close?.()));
+    },
+  };
 }
 
-function primaryFor(s: ServerSection, config: ProxyConfig, logger: Logger, factory: PrimaryFactory): PrimaryAuth {
+function primaryFor(
+  s: ServerSection,
+  config: ProxyConfig,
+  logger: Logger,
+  factory: PrimaryFactory,
+  cache: Map<string, PrimaryAuth & { close?(): Promise<void> | void }>,
+): PrimaryAuth {
   // duo_only sections never run primary auth (reference §1, §10); the machine does not call it.
   if (s.client === undefined) return createDuoOnlyClient();
   const client = config.clients[s.client];
   if (!client || client.type === 'duo_only_client') return createDuoOnlyClient();
-  const built = factory(client, logger.child({ client: client.name }));
+  const cached = cache.get(client.name);
+  if (cached) return cached;
+  const built = factory(client, config, logger.child({ client: client.name }));
   if (!built) throw new Error(`[${s.name}] client ${client.name}: ${client.type} is not supported yet`);
+  cache.set(client.name, built);
   return built;
 }
 

@@ -1,15 +1,15 @@
-// The mock Duo cloud, in process: msw handlers for Duo's proxy API (/rest/v1) and the Auth API v2 over
-// one state built from a fixture, plus faults, a journal and a control API. Use the handlers with
-// msw's setupServer in tests, or through server.ts as a real HTTPS server.
+// The mock Duo cloud, in process: Duo's proxy API (/rest/v1) and the Auth API v2 over one state built
+// from a fixture, plus faults, a journal and a control API, all behind one `handle` (core.ts). Use the
+// msw handlers (thin wrappers over it) with msw's setupServer in tests, or server.ts for a real HTTPS
+// server that calls `handle` directly.
 import type { RequestHandler } from 'msw';
 import { type Clock, systemClock } from './clock.ts';
 import { createControl, type MockControl } from './control.ts';
+import { createCore, type Handle } from './core.ts';
 import { FaultStore } from './faults.ts';
 import { type Fixture, type FixtureInput, fixtureSchema, validate } from './fixture.ts';
-import { authV2Handlers } from './handlers/auth-v2.ts';
-import { controlHandlers } from './handlers/control.ts';
-import { restV1Handlers } from './handlers/rest-v1.ts';
 import { Journal } from './journal.ts';
+import { mswHandlers } from './msw-handlers.ts';
 import type { MockContext } from './pipeline.ts';
 import { buildState, type MockState } from './state.ts';
 
@@ -21,7 +21,9 @@ export interface MockDuoOptions {
 }
 
 export interface MockDuo {
-  /** Every handler: /rest/v1/*, /auth/v2/* and /_mock/*. */
+  /** The mock itself: one request in, one answer out (no msw, no Fetch objects). */
+  handle: Handle;
+  /** msw handlers over `handle`: /rest/v1/*, /auth/v2/* and /_mock/*. */
   handlers: RequestHandler[];
   /** The live state (replaced by reset(): read it through this getter each time). */
   readonly state: MockState;
@@ -38,12 +40,12 @@ export function createMockDuo(opts: MockDuoOptions): MockDuo {
   if (!parsed.ok) throw new Error(`invalid mock Duo fixture:\n${parsed.errors.join('\n')}`);
   const fixture = parsed.value;
   const clock = opts.clock ?? systemClock();
-  const ctx: MockContext = { state: buildState(fixture, clock.now()), clock, faults: new FaultStore(fixture.faults), journal: new Journal() };
+  const ctx: MockContext = { state: buildState(fixture, clock.now()), clock, faults: new FaultStore(fixture.faults), journal: new Journal(), inFlight: 0 };
   const control = createControl(ctx);
-  // Duo paths first (the hot ones); /_mock/* never matches their patterns, so order is only speed.
-  const handlers = [...restV1Handlers(ctx), ...authV2Handlers(ctx), ...controlHandlers(ctx, control)];
+  const handle = createCore(ctx, control);
   return {
-    handlers,
+    handle,
+    handlers: mswHandlers(handle),
     get state() {
       return ctx.state;
     },
@@ -57,6 +59,8 @@ export function createMockDuo(opts: MockDuoOptions): MockDuo {
 }
 
 export type { Clock, ManualClock } from './clock.ts';
+export type { Handle } from './core.ts';
+export type { CoreRequest, CoreResponse } from './exchange.ts';
 export { manualClock, systemClock } from './clock.ts';
 export type { Fixture, FixtureInput } from './fixture.ts';
 export { loadFixtureFile, parseFixture } from './fixture.ts';

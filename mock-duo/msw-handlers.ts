@@ -20,7 +20,7 @@ function toResponse(answer: CoreResponse): Response {
   if (answer.kind !== 'reply') return HttpResponse.error();
   const headers = new Headers();
   for (let i = 0; i + 1 < answer.headers.length; i += 2) headers.append(answer.headers[i]!, answer.headers[i + 1]!);
-  return new Response(answer.body as BodyInit, { status: answer.status, headers });
+  return new Response(answer.body as ConstructorParameters<typeof Response>[0], { status: answer.status, headers });
 }
 
 export function mswHandlers(handle: Handle): RequestHandler[] {

@@ -1,14 +1,17 @@
-// The standalone mock Duo: a thin node:http(s) adapter over the same msw handlers (msw `getResponse`).
+// The standalone mock Duo: a thin node:http(s) adapter that calls the mock's core (`mock.handle`)
+// directly: no msw and no Fetch Request/Response objects on the way.
 // HTTPS with a generated CA and `localhost` certificate by default, plain HTTP on request. Listens on
 // loopback (127.0.0.1 and, when available, ::1 on the same port). HTTP/1.0 and keep-alive both work.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getResponse } from 'msw';
 import type { Clock } from './clock.ts';
+import type { Handle } from './core.ts';
+import type { CoreRequest } from './exchange.ts';
 import type { Fixture, FixtureInput } from './fixture.ts';
 import { loadFixtureFile } from './fixture.ts';
 import { createMockDuo, type MockDuo } from './index.ts';
@@ -45,15 +48,29 @@ export class FixtureError extends Error {
   }
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'expect', 'te', 'trailer']);
+/** Paths the WHATWG URL parser leaves as they are (no dot segments, nothing it would encode) with a
+ *  printable ASCII query: taken as sent. Anything else goes through URL, as every request used to. */
+const PLAIN_TARGET = /^(?!.*%2e)\/[A-Za-z0-9\-_~%!$&'()*+,;=:@/]*(?:\?[\x21-\x7e]*)?$/i;
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+function splitTarget(target: string): { path: string; query: string; host?: string } {
+  if (PLAIN_TARGET.test(target)) {
+    const q = target.indexOf('?');
+    return q < 0 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q + 1) };
+  }
+  const url = new URL(target, 'http://localhost');
+  return { path: url.pathname, query: url.search.slice(1), ...(/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? { host: url.host } : {}) };
+}
+
+/** Header names lower-cased and repeated values joined with ', ', as Fetch Headers has them (Node's
+ *  own req.headers would keep only the first Authorization or Date). */
+function headerRecord(raw: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const prev = out[name];
+    out[name] = prev === undefined ? raw[i + 1]! : `${prev}, ${raw[i + 1]!}`;
+  }
+  return out;
 }
 
 function resetSocket(socket: import('node:net').Socket): void {
@@ -66,53 +83,82 @@ function resetSocket(socket: import('node:net').Socket): void {
   }
 }
 
-function adapter(mock: MockDuo, scheme: 'http' | 'https', port: () => number) {
-  return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const aborter = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) aborter.abort();
-    });
-    try {
-      const body = await readBody(req);
-      const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? `localhost:${port()}`}`);
-      const headers = new Headers();
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i]!;
-        if (!HOP_BY_HOP.has(name.toLowerCase())) headers.append(name, req.rawHeaders[i + 1]!);
-      }
-      const method = req.method ?? 'GET';
-      const request = new Request(url, {
-        method,
-        headers,
-        signal: aborter.signal,
-        ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
-      });
-      const r = await getResponse(mock.handlers, request);
-      if (res.destroyed) return;
-      if (!r) {
-        const notFound = Buffer.from('{"stat":"FAIL","code":40401,"message":"Resource not found"}');
-        res.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': notFound.length, Server: 'Duo/1.0' }).end(notFound);
-        return;
-      }
-      if (r.type === 'error') return resetSocket(req.socket);
-      const data = Buffer.from(await r.arrayBuffer());
-      const out: Record<string, string | number> = {};
-      for (const [k, v] of r.headers) if (k !== 'content-length' && k !== 'transfer-encoding') out[k] = v;
-      out['content-length'] = data.length;
-      res.writeHead(r.status, out).end(data);
-    } catch (err) {
-      if (res.headersSent || res.destroyed) return void res.destroy();
-      const msg = Buffer.from(JSON.stringify({ stat: 'FAIL', code: 40000, message: 'Bad request', message_detail: String((err as Error).message) }));
-      res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': msg.length }).end(msg);
+/** One request as the core sees it. Its AbortSignal is made only if someone reads it (a request that
+ *  waits on a push, a long-poll, a latency fault or a hang): most requests never need one. */
+class ServerRequest implements CoreRequest {
+  #controller: AbortController | undefined;
+  #gone = false;
+
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly query: string,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly body: Uint8Array | string,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#gone) this.#controller.abort();
     }
+    return this.#controller.signal;
+  }
+
+  /** The response closed before it was sent: the client went away. */
+  gone(): void {
+    this.#gone = true;
+    this.#controller?.abort();
+  }
+}
+
+const BAD_REQUEST = (detail: string) => Buffer.from(JSON.stringify({ stat: 'FAIL', code: 40000, message: 'Bad request', message_detail: detail }));
+
+function adapter(handle: Handle, port: () => number): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      let call: ServerRequest;
+      try {
+        const target = splitTarget(req.url ?? '/');
+        const headers = headerRecord(req.rawHeaders);
+        headers['host'] ??= target.host ?? `localhost:${port()}`;
+        const body = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        call = new ServerRequest(req.method ?? 'GET', target.path, target.query, headers, body);
+      } catch (err) {
+        return void fail(res, err);
+      }
+      res.once('close', () => {
+        if (!res.writableFinished) call.gone();
+      });
+      handle(call).then(
+        (answer) => {
+          if (res.destroyed) return;
+          if (answer.kind !== 'reply') return resetSocket(req.socket);
+          const data = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
+          res.writeHead(answer.status, answer.headers.concat('content-length', String(data.byteLength))).end(data);
+        },
+        (err) => fail(res, err),
+      );
+    });
   };
+}
+
+function fail(res: http.ServerResponse, err: unknown): void {
+  if (res.headersSent || res.destroyed) return void res.destroy();
+  const msg = BAD_REQUEST(String((err as Error).message));
+  res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': msg.length }).end(msg);
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
-    server.listen(port, host, () => {
+    // A deep backlog: a burst of 2,000+ new connections (a RADIUS burst through a proxy) is queued by
+    // the kernel, not refused and retried a second later.
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', onError);
       resolve();
     });
@@ -139,11 +185,20 @@ export async function startMockDuoServer(opts: StartMockDuoOptions): Promise<Moc
   const scheme = opts.http ? 'http' : 'https';
   const tls = opts.http ? undefined : await generateMockTls();
   let actualPort = opts.port ?? 0;
-  const handler = adapter(mock, scheme, () => actualPort);
+  const handler = adapter(mock.handle, () => actualPort);
+  // One ticket key for both listeners, so a session resumed on ::1 works on 127.0.0.1 too.
+  const ticketKeys = randomBytes(48);
   const make = () => {
-    // ALPN: curl -0 offers only http/1.0, which Node's default list refuses outright.
-    const options = { requestTimeout: 0, keepAliveTimeout: 5_000 };
-    const server = tls ? https.createServer({ ...options, cert: tls.certPem, key: tls.keyPem, ALPNProtocols: ['http/1.1', 'http/1.0'] }, handler) : http.createServer(options, handler);
+    // Keep-alive well past a client's idle pool; no request timeout and headers allowed 90 s, since a
+    // synchronous /auth holds its request open while the push waits (60 s by default).
+    const options = { requestTimeout: 0, headersTimeout: 90_000, keepAliveTimeout: 65_000, noDelay: true };
+    // ALPN: curl -0 offers only http/1.0, which Node's default list refuses outright. An ECDSA P-256
+    // certificate (tls.ts) and session tickets keep handshakes cheap.
+    const server = tls
+      ? https.createServer({ ...options, cert: tls.certPem, key: tls.keyPem, ALPNProtocols: ['http/1.1', 'http/1.0'], ticketKeys }, handler)
+      : http.createServer(options, handler);
+    // No cap on connections (10,000 pushes held at once each keep one).
+    server.maxConnections = Number.POSITIVE_INFINITY;
     return server as http.Server;
   };
   const servers: http.Server[] = [make()];

@@ -58,6 +58,3 @@ export function selectByKeys(list: readonly WireAttribute[], keys: readonly Attr
 export function withoutTypes(list: readonly WireAttribute[], types: ReadonlySet<number>): WireAttribute[] {
   return list.filter((a) => !types.has(a.type));
 }
-
-/** Whether any attribute of the list has this standard type. */
-export const hasType = (list: readonly WireAttribute[], type: number) => list.some((a) => a.type === type);

@@ -2,7 +2,7 @@
 // enroll_status, preauth, auth (synchronous, or async=1 with a txid) and the auth_status long-poll.
 import { randomBytes } from 'node:crypto';
 import { type Factor, preauth, startAuth } from '../engine.ts';
-import type { Call, MockContext, Route } from '../pipeline.ts';
+import type { Call, Route } from '../pipeline.ts';
 import { Fails, fail, ok, type Reply } from '../respond.ts';
 import { buildUser, devicesV2, findUser, type MockState } from '../state.ts';
 import { fillText } from '../texts.ts';

@@ -30,7 +30,7 @@ export interface Stack {
  * mock), `${CLIENTS}` (radius_ip_1=127.0.0.1 with its secret, radius_ip_2=127.0.0.2 too), `${PORT0}`,
  * `${PORT1}`... (free UDP ports), `${CA}` (the mock's CA file).
  */
-export async function startStack(fixture: Omit<FixtureInput, 'integrations'>, cfg: string): Promise<Stack> {
+export async function startStack(fixture: Omit<FixtureInput, 'integrations'>, cfg: string, vars: Record<string, string> = {}): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'authproxy-e2e-'));
   const mock = await startMockDuoServer({
     fixture: { ...fixture, integrations: [{ ikey: IKEY, skey: SKEY, api_host: 'localhost' }] } as FixtureInput,
@@ -43,7 +43,8 @@ export async function startStack(fixture: Omit<FixtureInput, 'integrations'>, cf
     .replaceAll('${DUO}', `ikey=${IKEY}\nskey=${SKEY}\napi_host=localhost\napi_port=${mock.port}`)
     .replaceAll('${CLIENTS}', `radius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\nradius_ip_2=127.0.0.2\nradius_secret_2=${SECRET}`)
     .replaceAll('${CA}', join(dir, 'duo-ca.pem'))
-    .replace(/\$\{PORT(\d+)\}/g, (_, n) => String(ports[Number(n)]));
+    .replace(/\$\{PORT(\d+)\}/g, (_, n) => String(ports[Number(n)]))
+    .replace(/\$\{([A-Z_]+)\}/g, (m, k: string) => vars[k] ?? m);
   const file = join(dir, 'authproxy.cfg');
   await writeFile(file, `[main]\nhttp_ca_certs_file=duo-ca.pem\n\n${text}`);
   const loaded = loadConfig(file);

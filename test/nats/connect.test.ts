@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { connectNatsBus } from '../../adapters/bus/nats.ts';
+import { generateMockTls } from '../../mock-duo/tls.ts';
+import { makeTempDir, removeTempDir } from '../harness/tmp.ts';
 import { freePort, isTcpOpen } from '../harness/ports.ts';
 import { start } from '../harness/nats.ts';
 import { eventually } from './helpers.ts';
@@ -63,4 +67,22 @@ test('nats connect – user and password: right ones connect, wrong ones fail wi
     assert.doesNotMatch(err.message, /wrong-pw|s3cret-pw/);
     return true;
   });
+});
+
+test('nats connect – TLS: the server certificate is verified against nats_ca_file; without it the connect fails', async (t) => {
+  const dir = await makeTempDir('nats-tls');
+  t.after(() => removeTempDir(dir));
+  const tls = await generateMockTls();
+  const [ca, cert, key] = [join(dir, 'ca.pem'), join(dir, 'cert.pem'), join(dir, 'key.pem')];
+  await Promise.all([writeFile(ca, tls.caPem), writeFile(cert, tls.certPem), writeFile(key, tls.keyPem)]);
+  const srv = await start({ jetstream: false, args: ['--tls', '--tlscert', cert, '--tlskey', key] });
+  t.after(() => srv.stop());
+  const url = `tls://localhost:${srv.port}`;
+  const bus = await connectNatsBus({ url, caFile: ca });
+  t.after(() => bus.close());
+  const got = new Promise((resolve) => bus.subscribe('over.tls', resolve));
+  await bus.flush();
+  bus.publish('over.tls', { ok: true });
+  assert.deepEqual(await got, { ok: true });
+  await assert.rejects(connectNatsBus({ url }), new RegExp(`^Error: NATS: cannot connect to tls://localhost:${srv.port}: `));
 });

@@ -87,15 +87,26 @@ export function virtualTimers(): Timers & { now(): number; advance(ms: number): 
   let now = 0;
   let seq = 0;
   const queue: { due: number; seq: number; fn: () => void }[] = [];
+  // Like a real pending timer, a virtual one keeps the process alive (the RADIUS sockets are unref'd).
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  const track = () => {
+    if (queue.length > 0) keepAlive ??= setInterval(() => {}, 60_000);
+    else if (keepAlive !== undefined) {
+      clearInterval(keepAlive);
+      keepAlive = undefined;
+    }
+  };
   return {
     setTimeout(fn, ms) {
       const t = { due: now + ms, seq: seq++, fn };
       queue.push(t);
+      track();
       return t;
     },
     clearTimeout(handle) {
       const i = queue.indexOf(handle as (typeof queue)[number]);
       if (i >= 0) queue.splice(i, 1);
+      track();
     },
     now: () => now,
     advance(ms) {
@@ -109,6 +120,7 @@ export function virtualTimers(): Timers & { now(): number; advance(ms: number): 
         next.fn();
       }
       now = end;
+      track();
     },
     pending: () => queue.map((t) => t.due - now),
   };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { attr, findString, findValues } from '../../adapters/radius/attributes.ts';
 import { createRadiusPrimary, NO_PASS_THROUGH, type RadiusPrimarySection } from '../../adapters/radius/primary-client.ts';
+import { checkRadiusClientConnectivity } from '../../adapters/radius/primary-connectivity.ts';
 import type { PrimaryAuthRequest } from '../../machines/contracts.ts';
 import { radiusd } from '../harness/index.ts';
 import { SECRET, section, silentUpstreams, virtualTimers } from './helpers.ts';
@@ -51,6 +52,7 @@ describe('primary-radius against radiusd', { timeout: 60_000 }, () => {
           replyMessage: 'Welcome alice',
         },
         { name: 'bob', reject: true, replyMessage: 'Account locked' },
+        { name: 'erin', reject: true },
         { name: 'carol', password: 'pw', response: 'challenge', reply: [['State', '0xc0ffee'], ['Reply-Message', 'Enter code']] },
         { name: 'dave', password: 'pw', reply: [['Message-Authenticator', '0x00'], ['Class', 'signed']] },
         { name: 'silent', password: 'pw', response: 'none' },
@@ -97,7 +99,7 @@ describe('primary-radius against radiusd', { timeout: 60_000 }, () => {
       message: 'Account locked',
       attributes: [attr('Reply-Message', 'Account locked')],
     });
-    assert.deepEqual(await p.authenticate(login('alice', 'wrong')), { ok: false, message: 'No reply message in packet', attributes: [] });
+    assert.deepEqual(await p.authenticate(login('erin', 'anything')), { ok: false, message: 'No reply message in packet', attributes: [] });
     assert.equal(p.stats().rejected, 2);
   });
 
@@ -188,7 +190,7 @@ describe('primary-radius against radiusd', { timeout: 60_000 }, () => {
   });
 
   test(`primary-radius – ${CONCURRENT} logins in flight at once to one upstream all get their own answer`, async () => {
-    const p = primaryOn({ passThroughAttrNames: ['Class'], retryWait: 5 });
+    const p = primaryOn({ passThroughAttrNames: ['Class'], retryWait: 1 });
     const results = await Promise.all(
       Array.from({ length: CONCURRENT }, (_, i) => p.authenticate(login(`u${i}`, i % 3 === 0 ? 'wrong' : `pw${i}`))),
     );
@@ -197,22 +199,45 @@ describe('primary-radius against radiusd', { timeout: 60_000 }, () => {
       else assert.deepEqual(r, { ok: true, message: 'No reply message in packet', attributes: [attr('Class', `c${i}`)] }, `u${i}`);
     });
     assert.equal(p.stats().client.dropped['no-pending-request'] ?? 0, 0);
+    // radiusd's default socket buffer loses part of a 600-packet burst: those are answered after the
+    // retransmission one retry_wait later (same id and authenticator), as a real NAS burst would be.
+    assert.ok(p.stats().client.sends >= CONCURRENT);
   });
 
   test('primary-radius – one socket (256 identifiers) and 400 logins: the rest wait for a free identifier', async () => {
-    const p = primaryOn({ passThroughAttrNames: ['Class'], retryWait: 5 }, { sockets: 1 });
+    const p = primaryOn({ passThroughAttrNames: ['Class'], retryWait: 1 }, { sockets: 1 });
     const results = await Promise.all(Array.from({ length: 400 }, (_, i) => p.authenticate(login(`u${i}`, `pw${i}`))));
-    results.forEach((r, i) => assert.deepEqual(r.attributes, [attr('Class', `c${i}`)], `u${i}`));
+    for (const [i, r] of results.entries()) assert.deepEqual(r.attributes, [attr('Class', `c${i}`)], `u${i}`);
     assert.equal(p.stats().accepted, 400);
   });
 
   test('primary-radius – beyond the waiting limit a login is dropped (4.0.2: "Too many concurrent requests!", no answer)', async () => {
-    const p = primaryOn({ retryWait: 5 }, { sockets: 1, maxWaiting: 10 });
+    const p = primaryOn({ retryWait: 1 }, { sockets: 1, maxWaiting: 10 });
     const results = await Promise.all(Array.from({ length: 300 }, (_, i) => p.authenticate(login(`u${i}`, `pw${i}`))));
     const dropped = results.filter((r) => 'drop' in r);
     assert.equal(dropped.length, 300 - 256 - 10);
     assert.ok(dropped.every((r) => r.message === 'Too many concurrent requests!'));
     assert.equal(results.filter((r) => r.ok).length, 266);
+  });
+
+  test('primary-radius – connectivity: Status-Server to each host, Duo texts for an answer and for silence (§16.4)', async (t) => {
+    const dead = await silentUpstreams(1);
+    t.after(() => dead.close());
+    const hosts = [upstream, dead.hosts[0]!];
+    const checks = await checkRadiusClientConnectivity(section(hosts, { nasIp: undefined }), { timeoutMs: 500 });
+    assert.deepEqual(checks, [
+      { ...upstream, ok: true, message: `The Auth Proxy was able to establish a RADIUS connection to ${srv.host}:${srv.port}.` },
+      {
+        ...dead.hosts[0]!,
+        ok: false,
+        message: `We cannot confirm that the Auth Proxy was able to establish a RADIUS connection to 127.0.0.1:${dead.hosts[0]!.port}. In the case of an actual failure this may be due to a misconfigured secret or network issues. This may also happen if the upstream RADIUS Server does not support the Status-Server message`,
+      },
+    ]);
+    const probe = dead.received[0]!.packet;
+    assert.equal(probe.code, 12);
+    assert.deepEqual(probe.attributes.map((a) => a.type), [80, 4], 'Message-Authenticator and NAS-IP-Address');
+    const wrong = await checkRadiusClientConnectivity(section([upstream], { secret: 'wrong' }), { timeoutMs: 500 });
+    assert.equal(wrong[0]!.ok, false, 'a wrong secret is not a connection');
   });
 });
 
