@@ -1,6 +1,7 @@
-// `npm run bench -- ldap`: primary authentications per second with our ad_client (auth_type=plain,
-// pooled service connection: search + one user bind on a new connection) against the harness slapd,
-// at concurrency 16 and 128. Baselines, same slapd, same run:
+// `npm run bench -- ldap`: primary authentications per second with our ad_client (auth_type=plain;
+// per login a search on a pooled service connection and the user's bind on a kept connection) against
+// the harness slapd, at concurrency 16 and 128; also with userBindPoolSize=0 (a new connection per
+// user bind, as Duo's proxy does). Baselines, same slapd, same run:
 //   - bind loop: a plain ldapts loop of connect + simple bind as the user + unbind (the floor of any
 //     primary auth: one connection and one bind);
 //   - naive flow: what a straightforward ldapts ad_client would do per login: a service connection
@@ -13,7 +14,7 @@ import * as slapd from '../test/harness/slapd.ts';
 
 const USERS = 50;
 const WARMUP_MS = 300;
-const MEASURE_MS = 2000;
+const MEASURE_MS = 1500;
 /** The machine may be shared: flavours are measured in alternation, best of ROUNDS each. */
 const ROUNDS = 2;
 const CONCURRENCY = [16, 128] as const;
@@ -77,11 +78,27 @@ try {
     { logger: silentLogger() },
   );
 
-  const oursOp = async (i: number) => {
+  const oursNoKeep = createAdClient(
+    {
+      hosts: ['127.0.0.1'],
+      port: srv.port,
+      authType: 'plain',
+      bindDn: serviceDn,
+      serviceAccountPassword: 'svc pw',
+      searchDn: srv.baseDn,
+      securityGroupDn: groupDn,
+      usernameAttribute: 'uid',
+      userBindPoolSize: 0,
+    },
+    { logger: silentLogger() },
+  );
+  const login = (client: typeof ours) => async (i: number) => {
     const u = users[i % USERS]!;
-    const r = await ours.authenticate({ username: u.uid, password: u.password, requestAttributes: [], server: 'bench' });
+    const r = await client.authenticate({ username: u.uid, password: u.password, requestAttributes: [], server: 'bench' });
     return r.ok;
   };
+  const oursOp = login(ours);
+  const oursNoKeepOp = login(oursNoKeep);
   const bindLoop = async (i: number) => {
     const u = users[i % USERS]!;
     const c = new Client({ url: srv.url });
@@ -117,7 +134,7 @@ try {
   };
 
   // Sanity: every flavour succeeds for a known user before timing it.
-  for (const op of [oursOp, bindLoop, naive]) if (!(await op(0))) throw new Error('a baseline login failed');
+  for (const op of [oursOp, oursNoKeepOp, bindLoop, naive]) if (!(await op(0))) throw new Error('a baseline login failed');
 
   const fmt = (f: Figure) =>
     `${f.perSecond.toFixed(0).padStart(6)}/s  p50 ${f.p50.toFixed(2).padStart(6)} ms  p99 ${f.p99.toFixed(2).padStart(7)} ms${f.failures ? `  (${f.failures} failed)` : ''}`;
@@ -127,20 +144,24 @@ try {
     let base: Figure | undefined;
     let flow: Figure | undefined;
     let mine: Figure | undefined;
+    let noKeep: Figure | undefined;
     for (let round = 0; round < ROUNDS; round++) {
       base = best(base, await measure(c, bindLoop));
       flow = best(flow, await measure(c, naive));
       mine = best(mine, await measure(c, oursOp));
+      noKeep = best(noKeep, await measure(c, oursNoKeepOp));
     }
     console.log(`\nconcurrency ${c} (best of ${ROUNDS} alternating rounds)`);
     console.log(`  ldapts bind loop (baseline)        ${fmt(base!)}`);
     console.log(`  ldapts naive ad flow (2 conns)     ${fmt(flow!)}`);
-    console.log(`  ad_client (pooled service conn)    ${fmt(mine!)}`);
-    console.log(
-      `  ratio ad_client / bind loop: ${(mine!.perSecond / base!.perSecond).toFixed(2)}   ad_client / naive flow: ${(mine!.perSecond / flow!.perSecond).toFixed(2)}`,
-    );
+    console.log(`  ad_client, userBindPoolSize 0      ${fmt(noKeep!)}`);
+    console.log(`  ad_client (default pools)          ${fmt(mine!)}`);
+    const ratio = (a: Figure, b: Figure) => (a.perSecond / b.perSecond).toFixed(2);
+    console.log(`  ratio ad_client / bind loop: ${ratio(mine!, base!)}   / naive flow: ${ratio(mine!, flow!)}`);
+    console.log(`  ratio ad_client without kept user connections / bind loop: ${ratio(noKeep!, base!)}`);
   }
   await ours.close();
+  await oursNoKeep.close();
 } finally {
   await srv.stop();
 }

@@ -7,20 +7,22 @@
 // (memory per held request, against the trivial server holding as many).
 //
 // Run as `bench/mock-duo.bench.ts --trivial-server` it is that trivial server.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type TLSSocket } from 'node:tls';
 import { sign } from '../adapters/duo/signature.ts';
 import { rssOf, spawnReady } from './lib/spawn-ready.ts';
 
 const IKEY = 'DIBENCH0000000000000';
 const SKEY = 'benchSkeyBenchSkeyBenchSkeyBenchSkeyBenc';
 const quick = process.env.BENCH_QUICK === '1';
-const WARMUP_MS = quick ? 200 : 500;
-const MEASURE_MS = quick ? 600 : 2000;
+const WARMUP_MS = quick ? 200 : 400;
+const MEASURE_MS = quick ? 600 : 1500;
 const CONCURRENCY = [1, 16, 128] as const;
 const BURST = quick ? 200 : 2000;
 const BURST_PUSH_MS = 3000;
@@ -28,11 +30,8 @@ const HELD = quick ? 1000 : 10_000;
 const HELD_PUSH_MS = quick ? 4000 : 12_000;
 const FIXED_BODY = '{"stat":"OK","response":{"result":"allow","status":"Success. Logging you in..."}}';
 
-if (process.argv.includes('--trivial-server')) await trivialServer();
-else await main();
-
-/** The ceiling: node:https with the mock's kind of certificate and settings, a fixed answer; `/hold`
- *  answers after HELD_PUSH_MS, like a waiting push. */
+/** The ceiling: node:https with the mock's kind of certificate and settings, a fixed answer;
+ *  `/hold?ms=N` answers after N ms, like a waiting push. */
 async function trivialServer(): Promise<void> {
   const { generateMockTls } = await import('../mock-duo/tls.ts');
   const tls = await generateMockTls();
@@ -40,7 +39,8 @@ async function trivialServer(): Promise<void> {
     req.resume();
     req.on('end', () => {
       const answer = () => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': FIXED_BODY.length }).end(FIXED_BODY);
-      if (req.url === '/hold') setTimeout(answer, HELD_PUSH_MS);
+      const hold = /^\/hold\?ms=(\d+)$/.exec(req.url ?? '');
+      if (hold) setTimeout(answer, Number(hold[1]));
       else answer();
     });
   });
@@ -91,6 +91,16 @@ interface LoopResult {
   p50: number;
   p99: number;
   failures: number;
+  /** The server's CPU time (user + system) per request answered, µs: its cost whatever the client does. */
+  serverUs: number;
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** CPU time a process has used so far, µs (Linux /proc: utime + stime). */
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1e6;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -99,8 +109,8 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** `concurrency` loops of preauth then auth on one keep-alive agent; pairs completed during MEASURE_MS. */
-async function pairs(port: number, ca: string, concurrency: number, preauth: Call, auth: Call): Promise<LoopResult> {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: concurrency, ca });
+async function pairs(port: number, ca: string, pid: number, concurrency: number, preauth: Call, auth: Call): Promise<LoopResult> {
+  const agent = new https.Agent({ keepAlive: true, maxSockets: concurrency, secureContext: createSecureContext({ ca }) });
   let measuring = false;
   let stop = false;
   let failures = 0;
@@ -119,15 +129,17 @@ async function pairs(port: number, ca: string, concurrency: number, preauth: Cal
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   measuring = true;
   const t0 = performance.now();
+  const cpu0 = cpuOf(pid);
   await new Promise((r) => setTimeout(r, MEASURE_MS));
   const done = latencies.length;
+  const cpu = cpuOf(pid) - cpu0;
   const elapsed = (performance.now() - t0) / 1000;
   measuring = false;
   stop = true;
   await Promise.all(workers);
   agent.destroy();
   const sorted = Float64Array.from(latencies.slice(0, done)).sort();
-  return { pairsPerSec: done / elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures };
+  return { pairsPerSec: done / elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures, serverUs: cpu / Math.max(1, 2 * done) };
 }
 
 interface ManyResult {
@@ -143,7 +155,9 @@ interface ManyResult {
 /** `count` requests at once on fresh connections (the TLS session cache primed by one request first,
  *  as a client that has talked to the server before); RSS of `pid` sampled once all are written. */
 async function many(port: number, ca: string, count: number, call: Call, prime: Call, pid: number, okWhen: (a: Answer) => boolean): Promise<ManyResult> {
-  const fresh = new https.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, ca });
+  // One SecureContext for every connection, as our Duo client does (a `ca` option alone builds one per
+  // connection, which costs the client more than the handshake).
+  const fresh = new https.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, secureContext: createSecureContext({ ca }) });
   await send(fresh, port, prime);
   const rssBefore = await rssOf(pid);
   let written = 0;
@@ -212,40 +226,56 @@ async function main(): Promise<void> {
 
     console.log(`mock Duo (own process, HTTPS) vs a trivial node:https server (own process, fixed JSON); ${MEASURE_MS} ms per figure after ${WARMUP_MS} ms warm-up`);
     console.log('signed /rest/v1 preauth+auth pairs over keep-alive, signatures precomputed (v1 carries no date)');
-    console.log('concurrency | mock pairs/s (req/s) | p50 / p99 ms | trivial pairs/s (req/s) | p50 / p99 ms | ratio | failures');
+    console.log('server CPU = the server process\'s user+system time per request; req/s per core = 1 s / that (what one core could answer)');
+    console.log(
+      'concurrency | mock pairs/s (req/s) | p50 / p99 ms | server CPU µs/req (req/s per core) | trivial pairs/s (req/s) | p50 / p99 ms | trivial CPU µs/req (per core) | ratio pairs/s | ratio CPU | failures',
+    );
     for (const c of CONCURRENCY) {
-      const base = await pairs(trivialPort, trivialCa, c, t.preauth, t.auth);
-      const r = await pairs(mockPort, mockCa, c, m.preauth, m.auth);
+      const base = await pairs(trivialPort, trivialCa, trivial.proc.pid!, c, t.preauth, t.auth);
+      const r = await pairs(mockPort, mockCa, mock.proc.pid!, c, m.preauth, m.auth);
+      const cpu = (x: LoopResult) => `${x.serverUs.toFixed(0)} (${(1e6 / x.serverUs).toFixed(0)})`;
       console.log(
         [
           String(c).padStart(11),
           `${r.pairsPerSec.toFixed(0)} (${(2 * r.pairsPerSec).toFixed(0)})`.padStart(20),
           `${r.p50.toFixed(2)} / ${r.p99.toFixed(2)}`.padStart(12),
+          cpu(r).padStart(34),
           `${base.pairsPerSec.toFixed(0)} (${(2 * base.pairsPerSec).toFixed(0)})`.padStart(23),
           `${base.p50.toFixed(2)} / ${base.p99.toFixed(2)}`.padStart(12),
-          (r.pairsPerSec / base.pairsPerSec).toFixed(2).padStart(5),
+          cpu(base).padStart(29),
+          (r.pairsPerSec / base.pairsPerSec).toFixed(2).padStart(13),
+          (base.serverUs / r.serverUs).toFixed(2).padStart(9),
           String(r.failures + base.failures),
         ].join(' | '),
       );
     }
 
     const allow = (a: Answer) => a.status === 200 && a.body.includes('"allow"');
+    const ok = (a: Answer) => a.status === 200;
+    const trivialHold = (ms: number): Call => ({ ...t.slow, path: `/hold?ms=${ms}` });
     const burst = await many(mockPort, mockCa, BURST, m.slow, m.preauth, mock.proc.pid!, allow);
+    const burstBase = await many(trivialPort, trivialCa, BURST, trivialHold(BURST_PUSH_MS), t.preauth, trivial.proc.pid!, ok);
+    const over = (r: ManyResult, push: number) => `${(r.wallMs - push).toFixed(0)} ms`;
     console.log(
-      `burst: ${BURST} concurrent /rest/v1/auth, ${BURST_PUSH_MS} ms pushes: answered ${burst.answered}/${BURST}, allowed ${burst.ok}, ` +
-        `wall ${burst.wallMs.toFixed(0)} ms (${(burst.wallMs - BURST_PUSH_MS).toFixed(0)} ms over the push), new connections ${burst.newConnections}, TLS resumed ${burst.resumed}`,
+      `burst: ${BURST} concurrent /rest/v1/auth on new connections, ${BURST_PUSH_MS} ms pushes: answered ${burst.answered}/${BURST}, allowed ${burst.ok}, ` +
+        `wall ${burst.wallMs.toFixed(0)} ms (${over(burst, BURST_PUSH_MS)} over the push; trivial server holding as long: ${burstBase.answered}/${BURST}, ` +
+        `${over(burstBase, BURST_PUSH_MS)} over; ratio ${((burst.wallMs - BURST_PUSH_MS) / (burstBase.wallMs - BURST_PUSH_MS)).toFixed(2)}); new connections ${burst.newConnections}, TLS resumed ${burst.resumed}`,
     );
 
     const held = await many(mockPort, mockCa, HELD, m.hold, m.preauth, mock.proc.pid!, allow);
-    const heldBase = await many(trivialPort, trivialCa, HELD, { ...t.hold, path: '/hold' }, t.preauth, trivial.proc.pid!, (a) => a.status === 200);
+    const heldBase = await many(trivialPort, trivialCa, HELD, trivialHold(HELD_PUSH_MS), t.preauth, trivial.proc.pid!, ok);
     const kb = (r: ManyResult) => (r.rssGrowth / HELD / 1024).toFixed(1);
     console.log(
       `held: ${HELD} pushes of ${HELD_PUSH_MS} ms at once: mock answered ${held.answered}/${HELD} (allowed ${held.ok}) in ${held.wallMs.toFixed(0)} ms, ` +
-        `RSS +${(held.rssGrowth / 2 ** 20).toFixed(0)} MiB = ${kb(held)} KiB per held request; trivial server holding as many: answered ${heldBase.answered}/${HELD}, ` +
-        `+${(heldBase.rssGrowth / 2 ** 20).toFixed(0)} MiB = ${kb(heldBase)} KiB each; ratio ${(held.rssGrowth / heldBase.rssGrowth).toFixed(2)}`,
+        `RSS +${(held.rssGrowth / 2 ** 20).toFixed(0)} MiB = ${kb(held)} KiB per held request (TLS connection included); trivial server holding as many: ` +
+        `answered ${heldBase.answered}/${HELD} in ${heldBase.wallMs.toFixed(0)} ms, +${(heldBase.rssGrowth / 2 ** 20).toFixed(0)} MiB = ${kb(heldBase)} KiB each; ` +
+        `ratio ${(held.rssGrowth / heldBase.rssGrowth).toFixed(2)}`,
     );
   } finally {
     await Promise.all([mock.stop(), trivial.stop()]);
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+if (process.argv.includes('--trivial-server')) await trivialServer();
+else await main();

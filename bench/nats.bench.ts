@@ -5,6 +5,11 @@
 //    in-process bus, same run (ratio), with p50/p99 latency and the added latency of the hop.
 // 2. For comparison, nc.request/respond on the client's shared inbox (no SUB/UNSUB per login).
 // 3. Challenge store: put + take pairs per second, NATS KV (file storage) vs the memory store.
+// 4. duo_only logins/s through `authproxy start` processes (mock Duo in its own process): one listener
+//    and 1, 2, 3 engine processes over NATS, against one embedded process in the same run.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LoginRequestMessage } from '../adapters/bus/login-rpc.ts';
 import { callEngine, serveEngine } from '../adapters/bus/login-rpc.ts';
 import { createMemoryBus } from '../adapters/bus/memory.ts';
@@ -14,10 +19,17 @@ import { createMemoryStore } from '../adapters/store/memory.ts';
 import { openNatsKvStore } from '../adapters/store/nats-kv.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
 import { start } from '../test/harness/nats.ts';
+import { freePort } from '../test/harness/ports.ts';
+import { pap, runLoad } from './lib/radius-load.ts';
+import { type Ready, spawnReady } from './lib/spawn-ready.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const WARMUP_MS = quick ? 200 : 500;
-const MEASURE_MS = quick ? 800 : 3000;
+const MEASURE_MS = quick ? 800 : 2000;
+const BIN = join(import.meta.dirname, '..', 'bin', 'authproxy.js');
+const IKEY = 'DIBENCHNATS000000000';
+const SKEY = 'natsBenchSkeyNatsBenchSkeyNatsBenchSkeyN';
+const SECRET = 'bench-secret';
 
 interface Result {
   perSec: number;
@@ -177,7 +189,63 @@ try {
   await memStore.close();
   await kvStore.close();
   await Promise.all([listener.close(), engine.close(), mem.close()]);
-  console.log('TODO (needs `authproxy start` over NATS): duo_only logins/s with 1 listener + 1, 2, 3 engine processes.');
+  await processes();
 } finally {
   await srv.stop();
+}
+
+/** duo_only logins/s through `authproxy start` processes: 1 listener + 1, 2, 3 engines over NATS,
+ *  against one embedded process (role both, in-process bus) in the same run. */
+async function processes(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'authproxy-nats-bench-'));
+  const procs: Ready[] = [];
+  try {
+    await writeFile(
+      join(dir, 'fixture.json'),
+      JSON.stringify({
+        integrations: [{ ikey: IKEY, skey: SKEY, api_host: 'localhost' }],
+        users: { alice: { status: 'active', devices: [{ type: 'phone', number: 'XXX-XXX-1234', capabilities: ['push'], push: 'approve', after_ms: 0 }] } },
+      }),
+    );
+    const mock = await spawnReady([BIN, 'mock-duo', '--port', '0', '--fixtures', join(dir, 'fixture.json'), '--ca-out', join(dir, 'ca.pem')]);
+    procs.push(mock);
+    const cfg = async (name: string, nats: boolean) => {
+      const port = await freePort('udp');
+      const text =
+        `[main]\nhttp_ca_certs_file=ca.pem\n${nats ? `nats_url=${srv.url}\n` : ''}\n[radius_server_duo_only]\n` +
+        `ikey=${IKEY}\nskey=${SKEY}\napi_host=localhost\napi_port=${mock.ready.port}\nradius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\nport=${port}\n`;
+      await writeFile(join(dir, `${name}.cfg`), text);
+      return { file: join(dir, `${name}.cfg`), port };
+    };
+    const start = async (file: string, role: string) => {
+      const p = await spawnReady([BIN, 'start', '-c', file, '--role', role, '--log-level', 'warn'], { timeoutMs: 30_000 });
+      procs.push(p);
+      return p;
+    };
+    const embedded = await cfg('embedded', false);
+    const shared = await cfg('shared', true);
+    await start(embedded.file, 'both');
+    const started = await start(shared.file, 'listener').catch((e: Error) => e);
+    if (started instanceof Error) {
+      console.log(`multi-process: not possible yet (${started.message.split('\n')[0]})`);
+      console.log('TODO: duo_only logins/s with 1 listener + 1, 2, 3 engine processes once `authproxy start` connects to NATS.');
+      return;
+    }
+    const load = (port: number) => runLoad({ port, secret: SECRET, concurrency: 128, total: quick ? 500 : 4000, attributes: () => pap('alice', 'push') });
+    await load(embedded.port); // warm-up: TLS sessions, JIT
+    const base = await load(embedded.port);
+    console.log('duo_only logins (push approved at once), concurrency 128, through `authproxy start` processes');
+    console.log(`  one embedded process (baseline)          ${f(base.perSecond).padStart(7)}/s  p50 ${f(base.p50, 1)} ms  p99 ${f(base.p99, 1)} ms  lost ${base.lost}`);
+    for (let engines = 1; engines <= 3; engines++) {
+      await start(shared.file, 'engine');
+      if (engines === 1) await load(shared.port); // warm-up of the new engine
+      const r = await load(shared.port);
+      console.log(
+        `  1 listener + ${engines} engine process(es) on NATS  ${f(r.perSecond).padStart(7)}/s  p50 ${f(r.p50, 1)} ms  p99 ${f(r.p99, 1)} ms  lost ${r.lost}  (${f(r.perSecond / base.perSecond, 3)}× embedded)`,
+      );
+    }
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+    await rm(dir, { recursive: true, force: true });
+  }
 }

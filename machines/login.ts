@@ -32,10 +32,15 @@
  *      actor.send({ type: 'ANSWER', now: Date.now(), clientIp, clientIpAttrValue, username, password, passwordUndecodable });
  *      await settle(actor)  → done (final reply) or challenge again (an SMS refresh: same prompt; the engine
  *      issues a NEW State and stores the new snapshot; the old State is already consumed).
- *    An ANSWER at or after `session.deadline` gives `Unknown Challenge`.
+ *    An ANSWER at or after `session.deadline` gives `Unknown Challenge`. ANSWER.username is informational
+ *    (the machine keeps the User-Name of the first request); ANSWER.clientIp/clientIpAttrValue are the
+ *    answering request's (challenge-mode /auth sends that request's raw client_ip_attr, §19.4).
+ *    Call settle() AFTER send(): a waiting actor counts as settled at once. Events other than ANSWER and
+ *    RESUME are ignored while waiting. The snapshot carries the section options it started with.
  * 4. Keeping a restored actor alive instead (optional): timers are not persisted (libraries.md finding F),
- *    so send `{ type: 'RESUME', now: Date.now() }`; it re-arms the lifetime timer from the absolute deadline.
- *    At expiry the machine ends with reply `Unknown Challenge` (there is no request to answer then: drop it).
+ *    so send `{ type: 'RESUME', now: Date.now() }`; it re-arms the lifetime timer from the absolute deadline
+ *    (a RESUME at or after the deadline ends the login at once). At expiry the machine ends with reply
+ *    `Unknown Challenge` (there is no request to answer then: drop it).
  *
  * Timers (all XState delays, so SimulatedClock drives them in tests):
  *   LOGIN_TIMEOUT (options.loginTimeoutMs, per handled request): a primary call in flight → reject
@@ -45,8 +50,14 @@
  *   CHALLENGE_REMAINING (deadline − now): the challenge lifetime while `awaiting`.
  * A timer that fires stops the invoked actor, which aborts the `signal` given to the promise.
  *
- * Events for the bus: pass every inspection event through `redactInspection` (redact.ts); never publish
- * raw snapshots or events (the machine's context holds the password while primary auth runs).
+ * Events for the bus: `createActor(machine, { inspect })` and pass every inspection event through
+ * `loginEventFromInspection(ev, at)` (redact.ts): one LoginEvent per snapshot of the login actor, whitelisted
+ * detail. Never publish raw snapshots or events (the context holds the password while primary auth runs,
+ * xstate.init carries the input, ANSWER the passcode).
+ *
+ * Where things are: login-types.ts (input, events, options, context), login-machine.ts (the statechart,
+ * GUARD_MODES), screen.ts (request/answer screening), login-replies.ts (replies per outcome), messages.ts
+ * (every Reply-Message we write), diagram.ts (`renderDiagram(format, mode)` for `authproxy viz`).
  */
 import type { AnyActorRef, SnapshotFrom } from 'xstate';
 import type { LoginReply } from './contracts.ts';

@@ -17,12 +17,18 @@ export function splitReplyMessage(text: string): string[] {
   const chunks: string[] = [];
   let rest = clampReplyMessage(text);
   while (rest !== '') {
-    const chunk = utf8Prefix(rest, RADIUS_TEXT_MAX_BYTES);
+    // At most 253 UTF-16 units can fit 253 bytes; never end the window inside a surrogate pair.
+    let end = Math.min(rest.length, RADIUS_TEXT_MAX_BYTES);
+    if (end < rest.length && isHighSurrogate(rest.charCodeAt(end - 1)) && isLowSurrogate(rest.charCodeAt(end))) end--;
+    const chunk = utf8Prefix(rest.slice(0, end), RADIUS_TEXT_MAX_BYTES);
     chunks.push(chunk);
     rest = rest.slice(chunk.length);
   }
   return chunks;
 }
+
+const isHighSurrogate = (u: number) => u >= 0xd800 && u <= 0xdbff;
+const isLowSurrogate = (u: number) => u >= 0xdc00 && u <= 0xdfff;
 
 export function clampReplyMessage(text: string): string {
   return utf8Length(text) > REPLY_MESSAGE_MAX_BYTES ? utf8Prefix(text, REPLY_MESSAGE_MAX_BYTES) : text;

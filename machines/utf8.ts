@@ -6,12 +6,17 @@ export function utf8Length(text: string): number {
   return encoder.encode(text).length;
 }
 
+/** UTF-8 size of one code point (a lone surrogate becomes U+FFFD: 3 bytes, as TextEncoder does). */
+function codePointBytes(cp: number): number {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
 /** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes that ends on a whole code point. */
 export function utf8Prefix(text: string, maxBytes: number): string {
   let bytes = 0;
   let end = 0;
   for (const ch of text) {
-    const n = utf8Length(ch);
+    const n = codePointBytes(ch.codePointAt(0)!);
     if (bytes + n > maxBytes) break;
     bytes += n;
     end += ch.length;

@@ -56,7 +56,7 @@ export function faultMatches(f: FaultSpec, t: FaultTarget): boolean {
 }
 
 /** What no fault adds up to (shared: callers only read it). */
-const NO_EFFECT: FaultEffect = Object.freeze({ ids: Object.freeze([]) as unknown as string[], latencyMs: 0, skewMs: 0 });
+export const NO_FAULT: FaultEffect = Object.freeze({ ids: Object.freeze([]) as unknown as string[], latencyMs: 0, skewMs: 0 });
 
 export class FaultStore {
   #faults: ActiveFault[] = [];
@@ -90,13 +90,18 @@ export class FaultStore {
     this.#faults = [];
   }
 
+  /** No fault at all (the common case: skip building a target to match). */
+  get isEmpty(): boolean {
+    return this.#faults.length === 0;
+  }
+
   list(): ActiveFault[] {
     return this.#faults.map((f) => ({ ...f }));
   }
 
   /** The combined effect of the faults matching this request; consumes their `times`. */
   apply(target: FaultTarget): FaultEffect {
-    if (this.#faults.length === 0) return NO_EFFECT;
+    if (this.#faults.length === 0) return NO_FAULT;
     const effect: FaultEffect = { ids: [], latencyMs: 0, skewMs: 0 };
     for (const f of this.#faults) {
       if ((f.remaining !== undefined && f.remaining <= 0) || !faultMatches(f, target)) continue;

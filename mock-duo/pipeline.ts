@@ -3,7 +3,7 @@
 import type { SigVersion } from '../adapters/duo/signature.ts';
 import type { Clock } from './clock.ts';
 import type { CoreRequest, CoreResponse } from './exchange.ts';
-import type { FaultEffect, FaultStore } from './faults.ts';
+import { type FaultEffect, type FaultStore, NO_FAULT } from './faults.ts';
 import type { Api, Integration } from './fixture.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import { type DuoRequest, readRequest } from './request.ts';
@@ -69,7 +69,7 @@ function defaultStatusText(status: number): string {
 /** Check the signature and the integration; a refusal reply, or the integration. */
 function authenticate(ctx: MockContext, api: Api, req: DuoRequest, now: number): { reply: Reply; refused: string } | { integration: Integration; version: SigVersion } {
   const state = ctx.state;
-  const r = verifyRequest(req, { versions: VERSIONS[api], keyFor: (k) => state.keys.get(k), now, windowMs: state.fixture.signature_window_s * 1000 });
+  const r = verifyRequest(req, { versions: VERSIONS[api], keys: state.keys, now, windowMs: state.fixture.signature_window_s * 1000 });
   if (!r.ok) {
     const reply = {
       'missing-credentials': Fails.missingCredentials,
@@ -90,72 +90,74 @@ function authenticate(ctx: MockContext, api: Api, req: DuoRequest, now: number):
 const GONE: CoreResponse = Object.freeze({ kind: 'gone' });
 const RESET: CoreResponse = Object.freeze({ kind: 'reset' });
 
+/** Journal the answer and turn it into what goes on the wire (`reset`: a fault's connection reset).
+ *  A module function, not a closure per request. */
+function finish(ctx: MockContext, entry: JournalEntry, reply: Reply | undefined, reset = false): CoreResponse {
+  if (reply !== undefined) {
+    entry.status = reply.status;
+    if (reply.result !== undefined) entry.result = reply.result;
+    if (reply.statusText !== undefined) entry.statusText = reply.statusText;
+    if (reply.code !== undefined) entry.code = reply.code;
+  }
+  entry.durationMs = ctx.clock.now() - entry.at;
+  ctx.journal.record(entry);
+  return reply ? toCoreResponse(reply) : reset ? RESET : GONE;
+}
+
 /** Handle one request to `/rest/v1/*` or `/auth/v2/*`. */
 export async function dispatch(ctx: MockContext, api: Api, routes: Readonly<Record<string, Route>>, core: CoreRequest): Promise<CoreResponse> {
   ctx.inFlight++;
   try {
-    return await answer(ctx, api, routes, core);
+    const started = ctx.clock.now();
+    const req = readRequest(core);
+    const user = req.params['user'] ?? req.params['username'];
+    const entry: JournalEntry = {
+      seq: 0,
+      at: started,
+      method: req.method,
+      path: req.path,
+      api,
+      ...(req.claimedIkey !== undefined ? { ikey: req.claimedIkey } : {}),
+      ...(user !== undefined ? { user } : {}),
+      params: req.params,
+      status: 0,
+      durationMs: 0,
+    };
+
+    const effect = ctx.faults.isEmpty ? NO_FAULT : ctx.faults.apply({ path: req.path, method: req.method, user, ikey: req.claimedIkey });
+    if (effect.ids.length > 0) entry.faults = effect.ids;
+    if (effect.latencyMs > 0) {
+      await ctx.clock.sleep(effect.latencyMs, req.signal);
+      // Only a wait gives the client time to leave (reading the signal before would cost every request one).
+      if (!effect.terminal && req.signal?.aborted) return finish(ctx, entry, undefined);
+    }
+    if (effect.terminal) {
+      if (effect.terminal.kind === 'hang') {
+        await waitForAbort(req.signal);
+        return finish(ctx, entry, undefined);
+      }
+      return finish(ctx, entry, terminalReply(effect.terminal), effect.terminal.kind === 'reset');
+    }
+
+    const name = req.path.slice(req.path.lastIndexOf('/') + 1);
+    const route = Object.hasOwn(routes, name) ? routes[name] : undefined;
+    if (!route) return finish(ctx, entry, Fails.notFound());
+    if (!route.methods.includes(req.method)) return finish(ctx, entry, Fails.badMethod());
+    const now = ctx.clock.now() + effect.skewMs;
+    let integration: Integration | undefined;
+    if (route.signed) {
+      const auth = authenticate(ctx, api, req, now);
+      if ('reply' in auth) {
+        entry.refused = auth.refused;
+        return finish(ctx, entry, auth.reply);
+      }
+      integration = auth.integration;
+      entry.sigVersion = auth.version;
+    }
+    if (req.badJson) return finish(ctx, entry, Fails.invalidParams('body is not a JSON object'));
+    settleDue(ctx.state, ctx.clock.now());
+    return finish(ctx, entry, await route.run(ctx, integration !== undefined ? { req, now, integration } : { req, now }));
   } finally {
     ctx.inFlight--;
   }
-}
-
-async function answer(ctx: MockContext, api: Api, routes: Readonly<Record<string, Route>>, core: CoreRequest): Promise<CoreResponse> {
-  const started = ctx.clock.now();
-  const req = readRequest(core);
-  const user = req.params['user'] ?? req.params['username'];
-  const entry: JournalEntry = {
-    seq: 0,
-    at: started,
-    method: req.method,
-    path: req.path,
-    api,
-    ...(req.claimedIkey !== undefined ? { ikey: req.claimedIkey } : {}),
-    ...(user !== undefined ? { user } : {}),
-    params: req.params,
-    status: 0,
-    durationMs: 0,
-  };
-  /** Journal the answer and turn it into what goes on the wire; `reset` for a fault's connection reset. */
-  const finish = (reply: Reply | undefined, extra?: Partial<JournalEntry>, reset = false): CoreResponse => {
-    if (extra !== undefined) Object.assign(entry, extra);
-    entry.status = reply?.status ?? 0;
-    if (reply?.result !== undefined) entry.result = reply.result;
-    if (reply?.statusText !== undefined) entry.statusText = reply.statusText;
-    if (reply?.code !== undefined) entry.code = reply.code;
-    entry.durationMs = ctx.clock.now() - started;
-    ctx.journal.record(entry);
-    return reply ? toCoreResponse(reply) : reset ? RESET : GONE;
-  };
-
-  const effect = ctx.faults.apply({ path: req.path, method: req.method, ...(user !== undefined ? { user } : {}), ...(req.claimedIkey !== undefined ? { ikey: req.claimedIkey } : {}) });
-  if (effect.ids.length > 0) entry.faults = effect.ids;
-  if (effect.latencyMs > 0) {
-    await ctx.clock.sleep(effect.latencyMs, req.signal);
-    // Only a wait gives the client time to leave (reading the signal before would cost every request one).
-    if (!effect.terminal && req.signal?.aborted) return finish(undefined);
-  }
-  if (effect.terminal) {
-    if (effect.terminal.kind === 'hang') {
-      await waitForAbort(req.signal);
-      return finish(undefined);
-    }
-    return finish(terminalReply(effect.terminal), undefined, effect.terminal.kind === 'reset');
-  }
-
-  const name = req.path.slice(req.path.lastIndexOf('/') + 1);
-  const route = Object.hasOwn(routes, name) ? routes[name] : undefined;
-  if (!route) return finish(Fails.notFound());
-  if (!route.methods.includes(req.method)) return finish(Fails.badMethod());
-  const now = ctx.clock.now() + effect.skewMs;
-  let call: Call = { req, now };
-  if (route.signed) {
-    const auth = authenticate(ctx, api, req, now);
-    if ('reply' in auth) return finish(auth.reply, { refused: auth.refused });
-    call = { req, now, integration: auth.integration };
-    entry.sigVersion = auth.version;
-  }
-  if (req.badJson) return finish(Fails.invalidParams('body is not a JSON object'));
-  settleDue(ctx.state, ctx.clock.now());
-  return finish(await route.run(ctx, call));
 }

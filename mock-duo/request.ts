@@ -18,7 +18,7 @@ export interface DuoRequest {
   /** Every parameter, query then body (a later value wins). */
   params: Record<string, string>;
   /** The ikey the Authorization header claims, before any check. */
-  claimedIkey?: string;
+  claimedIkey: string | undefined;
   /** Read only when a request waits (the server makes it on first use). */
   readonly signal: AbortSignal | undefined;
 }
@@ -91,7 +91,6 @@ export function readRequest(core: CoreRequest): DuoRequest {
     form = parseForm(textOf(raw));
     for (const [k, v] of form) params[k] = v;
   }
-  const ikey = claimedIkey(headers);
   return {
     method,
     path: core.path,
@@ -102,7 +101,7 @@ export function readRequest(core: CoreRequest): DuoRequest {
     form,
     badJson,
     params,
-    ...(ikey !== undefined ? { claimedIkey: ikey } : {}),
+    claimedIkey: claimedIkey(headers),
     get signal() {
       return core.signal;
     },

@@ -137,8 +137,10 @@ function adapter(handle: Handle, port: () => number): (req: http.IncomingMessage
         (answer) => {
           if (res.destroyed) return;
           if (answer.kind !== 'reply') return resetSocket(req.socket);
-          const data = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
-          res.writeHead(answer.status, answer.headers.concat('content-length', String(data.byteLength))).end(data);
+          // A string body goes out in one write with the head (Node joins them); bytes in a second chunk.
+          const body = answer.body;
+          const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+          res.writeHead(answer.status, answer.headers.concat('content-length', String(length))).end(body);
         },
         (err) => fail(res, err),
       );

@@ -8,8 +8,8 @@ import type { DuoRequest } from './request.ts';
 
 export interface MockVerifyPolicy {
   versions: readonly SigVersion[];
-  /** The skey's bytes for an ikey the mock knows. */
-  keyFor(ikey: string): Buffer | undefined;
+  /** The skey's bytes by ikey, for the integrations the mock knows. */
+  keys: ReadonlyMap<string, Buffer>;
   now: number;
   windowMs: number;
 }
@@ -26,7 +26,7 @@ export function verifyRequest(req: DuoRequest, policy: MockVerifyPolicy): Verify
   const ikey = colon < 0 ? '' : decoded.slice(0, colon);
   const sig = colon < 0 ? '' : decoded.slice(colon + 1).toLowerCase();
   if (!ikey || !HEX_SIGNATURE.test(sig)) return { ok: false, reason: 'malformed-credentials', detail: 'credentials are not ikey:hex-signature' };
-  const key = policy.keyFor(ikey);
+  const key = policy.keys.get(ikey);
   if (key === undefined) return { ok: false, reason: 'unknown-ikey', ikey, detail: 'unknown integration key' };
   const digest: Digest = sig.length === 40 ? 'sha1' : 'sha512';
 

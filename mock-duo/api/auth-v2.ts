@@ -84,6 +84,11 @@ const enrollStatusRoute: Route = {
   },
 };
 
+/** A preauth answer, with its result for the journal. */
+function answer(response: Record<string, unknown>): Reply {
+  return ok(response, { result: String(response['result']) });
+}
+
 const preauthRoute: Route = {
   methods: ['POST'],
   signed: true,
@@ -93,7 +98,6 @@ const preauthRoute: Route = {
     const state = ctx.state;
     const t = state.texts;
     const v = preauth(state, integration!, by);
-    const answer = (response: Record<string, unknown>) => ok(response, { result: String(response['result']) });
     switch (v.result) {
       case 'auth':
         return answer({ devices: devicesV2(v.user), result: 'auth', status_msg: t.accountActive });

@@ -20,6 +20,11 @@ function groupsOf(user: { groups?: string[] } | undefined): { groups?: string[] 
   return user?.groups !== undefined ? { groups: [...user.groups] } : {};
 }
 
+/** A preauth answer, with what the journal notes about it. */
+function answer(response: Record<string, unknown>): Reply {
+  return ok(response, { result: String(response['result']), ...(typeof response['status'] === 'string' ? { statusText: response['status'] } : {}) });
+}
+
 const preauthRoute: Route = {
   methods: ['POST'],
   signed: true,
@@ -29,8 +34,6 @@ const preauthRoute: Route = {
     const state = ctx.state;
     const v = preauth(state, integration!, { username });
     const t = state.texts;
-    const answer = (response: Record<string, unknown>): Reply =>
-      ok(response, { result: String(response['result']), ...(typeof response['status'] === 'string' ? { statusText: response['status'] } : {}) });
     switch (v.result) {
       case 'auth': {
         const { prompt, factors } = buildDevicePrompt(username, devicesV2(v.user));

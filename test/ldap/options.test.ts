@@ -30,6 +30,7 @@ describe('ldap ad_client options', () => {
       ntlmDomain: '',
       ntlmWorkstation: 'PROXYHOST',
       servicePoolSize: 2,
+      userBindPoolSize: 16,
     });
     assert.equal(resolveAdClientOptions({ hosts: [], searchDn: '', transport: 'ldaps' }, 'h').port, 636);
     // Empty strings from the config file mean "not set".

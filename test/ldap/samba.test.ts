@@ -157,11 +157,21 @@ describe('ldap samba ad', { skip: available ? false : 'samba is not installed (a
     ] as const) {
       const tap = await startTap(dc.port);
       const client = createAdClient(options({ port: tap.port, authType, bindDn: dn['svc-duo'] }), { logger: silentLogger() });
-      const r = await client.authenticate(login('alice', 'Alice-pw-1'));
+      const results = [];
+      for (const [u, p] of [
+        ['alice', 'Alice-pw-1'],
+        ['alice', 'bad'],
+        ['TEST\\alice', 'Alice-pw-1'],
+      ] as const) {
+        results.push((await client.authenticate(login(u, p))).message);
+      }
       await client.close();
       await tap.close();
-      assert.equal(r.ok, true);
+      assert.deepEqual(results, [OK.slice(4), BAD_PASSWORD.slice(6), OK.slice(4)], authType);
       assert.deepEqual(onWire(tap.sent()), expected, authType);
+      // The service connection and one connection that carried all three user binds (AD accepts a
+      // new NTLM bind on a connection that already did one).
+      assert.equal(tap.connections(), 2, authType);
     }
   });
 });

@@ -74,17 +74,16 @@ describe('ldap session', () => {
     assert.equal(!r.ok && r.kind, 'network');
   });
 
-  test('session – the abort signal ends a hung connect and a hung bind', { skip: !existsSync(PYTHON) && 'no python3' }, async () => {
+  test('session – the abort signal ends a hung connect and a hung bind', { skip: !existsSync(PYTHON) && 'no python3' }, async (t) => {
     const dropper = await startSynDropper('127.0.0.9');
-    try {
-      const controller = new AbortController();
-      const pending = openSession(endpoint({ host: '127.0.0.9', port: dropper.port }), alice(), controller.signal);
-      setTimeout(() => controller.abort(), 50);
-      assert.deepEqual(await pending, { ok: false, kind: 'aborted' });
-    } finally {
-      dropper.stop();
-    }
+    t.after(dropper.stop);
+    const hung = new AbortController();
+    const connecting = openSession(endpoint({ host: '127.0.0.9', port: dropper.port }), alice(), hung.signal);
+    setTimeout(() => hung.abort(), 50);
+    assert.deepEqual(await connecting, { ok: false, kind: 'aborted' });
+
     const silent = await startSilentServer();
+    t.after(() => silent.close());
     const controller = new AbortController();
     const pending = openSession(endpoint({ port: silent.port }), alice(), controller.signal);
     await new Promise<void>((r) => {
@@ -93,11 +92,11 @@ describe('ldap session', () => {
     });
     controller.abort();
     assert.deepEqual(await pending, { ok: false, kind: 'aborted' });
-    await silent.close();
   });
 
-  test('session pool – concurrent logins share at most `size` connections, and ldapts searches over them', async () => {
+  test('session pool – concurrent logins share at most `size` connections, and ldapts searches over them', async (t) => {
     const tap = await startTap(srv.port);
+    t.after(() => tap.close());
     const pool = new ServicePool({
       size: 2,
       timeoutMs: 5000,

@@ -2,7 +2,7 @@
 // actor (or another process) resumes with ANSWER (libraries.md §2 "Persistence").
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createActor } from 'xstate';
+import { createActor, SimulatedClock } from 'xstate';
 import { settle } from '../../machines/login.ts';
 import { answer, attr, authOk, makeInput, preauthAuth, primaryOk, replyOf, runLogin, T0 } from './support.ts';
 
@@ -52,7 +52,7 @@ describe('login persistence – challenge snapshots', () => {
     const r = await runLogin(makeInput('radius_server_auto', {}, { factors: ['passcode'] }), { primary: primaryOk(), preauth: preauthAuth() });
     const snapshot = JSON.parse(JSON.stringify(r.actor.getPersistedSnapshot()));
     r.actor.stop();
-    const restored = createActor(r.machine, { snapshot, input: undefined as never });
+    const restored = createActor(r.machine, { snapshot, input: undefined as never, clock: new SimulatedClock() });
     restored.start();
     restored.send({ type: 'RESUME', now: T0 + 400_000 });
     assert.deepEqual(replyOf(await settle(restored)), { code: 3, message: 'Unknown Challenge' });

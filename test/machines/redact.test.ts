@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { createActor, type InspectionEvent } from 'xstate';
+import { createActor, type InspectionEvent, SimulatedClock } from 'xstate';
 import type { LoginEvent } from '../../machines/contracts.ts';
 import { type LoginMode, settle } from '../../machines/login.ts';
 import { loginEventFromInspection, stateName } from '../../machines/redact.ts';
@@ -25,7 +25,7 @@ async function trace(mode: LoginMode, password: string, passcode: string, script
     if (e) out.events.push(e);
   };
   const machine = fakeMachine(script);
-  const actor = createActor(machine, { input: makeInput(mode, { password }, { factors: ['passcode'] }), inspect });
+  const actor = createActor(machine, { input: makeInput(mode, { password }, { factors: ['passcode'] }), inspect, clock: new SimulatedClock() });
   actor.start();
   let s = await settle(actor);
   out.replies.push(JSON.stringify(s.reply));
@@ -33,7 +33,7 @@ async function trace(mode: LoginMode, password: string, passcode: string, script
   if (s.status === 'challenge') {
     actor.stop();
     const snapshot = JSON.parse(out.persisted[0] as string);
-    const again = createActor(machine, { snapshot, input: undefined as never, inspect });
+    const again = createActor(machine, { snapshot, input: undefined as never, inspect, clock: new SimulatedClock() });
     again.start();
     again.send({ type: 'ANSWER', now: T0 + 1, clientIp: '10.0.0.5', password: passcode });
     s = await settle(again);

@@ -29,6 +29,9 @@ describe('reply – building replies (§5.2)', () => {
   });
 });
 
+// 1-, 2-, 3- and 4-byte characters and lone surrogates (cheaper to generate than unit 'binary').
+const mixedText = (maxLength: number) => fc.string({ unit: fc.constantFrom('a', 'ü', '€', '😀', '\uD800', '\uDC00', '\n'), maxLength });
+
 describe('reply – Reply-Message split (DEVIATION: over 253 bytes is split, not dropped)', () => {
   test('reply – 600 ASCII characters give 253 + 253 + 94', () => {
     assert.deepEqual(
@@ -36,13 +39,18 @@ describe('reply – Reply-Message split (DEVIATION: over 253 bytes is split, not
       [253, 253, 94],
     );
   });
+  test('reply – a surrogate pair at the 253rd unit stays whole', () => {
+    const text = `${'a'.repeat(252)}😀${'b'.repeat(10)}`;
+    const chunks = splitReplyMessage(text);
+    assert.deepEqual(chunks, ['a'.repeat(252), `😀${'b'.repeat(10)}`]);
+  });
   test('reply – a multi-byte character is never cut', () => {
     const chunks = splitReplyMessage('ü'.repeat(200)); // 400 bytes
     assert.deepEqual(chunks.map(utf8Length), [252, 148]);
   });
   test('reply – property: chunks ≤253 bytes, non-empty, joined = the clamped message ≤ the cap', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 3000 }), (s) => {
+      fc.property(mixedText(1500), (s) => {
         const chunks = splitReplyMessage(s);
         for (const c of chunks) {
           assert.ok(utf8Length(c) <= 253 && c.length > 0);
@@ -55,7 +63,7 @@ describe('reply – Reply-Message split (DEVIATION: over 253 bytes is split, not
   });
   test('reply – property: replies never carry more than the cap', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 5000 }), (s) => {
+      fc.property(mixedText(1500), (s) => {
         const r = acceptReply(s);
         assert.ok(r.kind === 'reply' && utf8Length(r.replyMessage ?? '') <= REPLY_MESSAGE_MAX_BYTES);
       }),

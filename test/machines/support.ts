@@ -1,5 +1,5 @@
 // Fakes and helpers for the login machine tests: scripted primary and Duo results, recorded calls.
-import { createActor, fromPromise, type SimulatedClock } from 'xstate';
+import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import type { AuthResult, DuoError, DuoOutcome, PreauthResult, PrimaryAuthResult, WireAttribute } from '../../machines/contracts.ts';
 import {
   type AnswerEvent,
@@ -134,10 +134,11 @@ export interface Run {
   machine: ReturnType<typeof fakeMachine>;
 }
 
-/** Starts a login and waits until it settles. */
-export async function runLogin(input: LoginInput, script: Script, calls: Calls = newCalls(), clock?: SimulatedClock): Promise<Run> {
+/** Starts a login and waits until it settles. Timers run on a SimulatedClock (never real ones, so a
+ *  waiting actor left behind cannot hold the test process for 300 s). */
+export async function runLogin(input: LoginInput, script: Script, calls: Calls = newCalls(), clock = new SimulatedClock()): Promise<Run> {
   const machine = fakeMachine(script, calls);
-  const actor = createActor(machine, { input, ...(clock ? { clock } : {}) });
+  const actor = createActor(machine, { input, clock });
   const snapshots: string[] = [];
   actor.subscribe((s) => snapshots.push(JSON.stringify(s.value)));
   actor.start();
@@ -149,11 +150,11 @@ export async function runLogin(input: LoginInput, script: Script, calls: Calls =
 export async function answer(
   run: Pick<Run, 'actor' | 'machine'>,
   ev: Omit<AnswerEvent, 'type' | 'now' | 'clientIp'> & { now?: number; clientIp?: string },
-  clock?: SimulatedClock,
+  clock = new SimulatedClock(),
 ) {
   const persisted = JSON.parse(JSON.stringify(run.actor.getPersistedSnapshot()));
   run.actor.stop();
-  const actor = createActor(run.machine, { snapshot: persisted, input: undefined as never, ...(clock ? { clock } : {}) });
+  const actor = createActor(run.machine, { snapshot: persisted, input: undefined as never, clock });
   actor.start();
   actor.send({ type: 'ANSWER', now: ev.now ?? T0 + 1000, clientIp: ev.clientIp ?? '10.0.0.5', ...ev });
   const settled = await settle(actor);

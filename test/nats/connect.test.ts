@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectNatsBus } from '../../adapters/bus/nats.ts';
+import { connectNatsBackplane } from '../../adapters/bus/nats-backplane.ts';
 import { generateMockTls } from '../../mock-duo/tls.ts';
 import { makeTempDir, removeTempDir } from '../harness/tmp.ts';
 import { freePort, isTcpOpen } from '../harness/ports.ts';
@@ -85,4 +86,17 @@ test('nats connect – TLS: the server certificate is verified against nats_ca_f
   bus.publish('over.tls', { ok: true });
   assert.deepEqual(await got, { ok: true });
   await assert.rejects(connectNatsBus({ url }), new RegExp(`^Error: NATS: cannot connect to tls://localhost:${srv.port}: `));
+});
+
+test('nats backplane – no nats_url: undefined; with it: a bus and a KV store on one connection; no JetStream: a clear error', async (t) => {
+  assert.equal(await connectNatsBackplane({ natsServers: [] }, { challengeLifetimeMs: 300_000 }), undefined);
+  const srv = await start();
+  t.after(() => srv.stop());
+  const bp = await connectNatsBackplane({ natsServers: [srv.url] }, { challengeLifetimeMs: 300_000, role: 'engine' });
+  assert.ok(bp);
+  t.after(() => bp.close());
+  assert.deepEqual([bp.bus.kind, bp.store.kind], ['nats', 'nats-kv']);
+  const noJs = await start({ jetstream: false });
+  t.after(() => noJs.stop());
+  await assert.rejects(connectNatsBackplane({ natsServers: [noJs.url] }, { challengeLifetimeMs: 300_000 }), /^Error: NATS: cannot open the challenge bucket \(is JetStream enabled/);
 });

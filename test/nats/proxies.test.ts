@@ -28,6 +28,13 @@ describe('nats proxies – several authproxy processes on one NATS', () => {
   let mock: MockDuoServer;
   let dir: string;
   const procs: ProxyProcess[] = [];
+  // Two full instances, a listener-only and an engine-only process: three engines share the logins
+  // until the last test leaves the engine-only one alone.
+  type Launched = { p: ProxyProcess; port: number; autoPort: number };
+  let a: Launched;
+  let b: Launched;
+  let l: Launched;
+  let e: Launched;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'authproxy-nats-'));
@@ -44,6 +51,12 @@ describe('nats proxies – several authproxy processes on one NATS', () => {
       } as never as FixtureInput,
       caOut: join(dir, 'duo-ca.pem'),
     });
+    [a, b, l, e] = await Promise.all([
+      launch('a'),
+      launch('b'),
+      launch('listener', ['--role', 'listener']),
+      launch('engine', ['--role', 'engine']),
+    ]);
   });
   after(async () => {
     await Promise.all(procs.map((p) => p.kill()));
@@ -52,38 +65,40 @@ describe('nats proxies – several authproxy processes on one NATS', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** One instance: its own RADIUS port, the shared NATS and mock Duo. */
-  const config = (port: number, section: 'radius_server_challenge' | 'radius_server_auto') =>
+  /** One instance: the same sections as every other (any engine may take any login), its own UDP
+   *  ports, the shared NATS and mock Duo. */
+  const config = (challengePort: number, autoPort: number) =>
     [
       '[main]',
       `http_ca_certs_file=${join(dir, 'duo-ca.pem')}`,
       `nats_url=${nats.url}`,
       '',
-      `[${section}]`,
-      `ikey=${IKEY}`,
-      `skey=${SKEY}`,
-      'api_host=localhost',
-      `api_port=${mock.port}`,
-      'radius_ip_1=127.0.0.1',
-      `radius_secret_1=${SECRET}`,
-      'client=duo_only_client',
-      `port=${port}`,
-      'failmode=secure',
-      '',
+      ...(['radius_server_challenge', 'radius_server_auto'] as const).flatMap((section) => [
+        `[${section}]`,
+        `ikey=${IKEY}`,
+        `skey=${SKEY}`,
+        'api_host=localhost',
+        `api_port=${mock.port}`,
+        'radius_ip_1=127.0.0.1',
+        `radius_secret_1=${SECRET}`,
+        'client=duo_only_client',
+        `port=${section === 'radius_server_challenge' ? challengePort : autoPort}`,
+        'failmode=secure',
+        '',
+      ]),
       '[duo_only_client]',
       '',
     ].join('\n');
 
-  const launch = async (name: string, section: 'radius_server_challenge' | 'radius_server_auto', args: string[] = []) => {
-    const port = await freePort('udp');
-    const p = await startProxyProcess(dir, name, config(port, section), args);
+  /** `port` is the challenge section's, `autoPort` the auto section's. */
+  const launch = async (name: string, args: string[] = []) => {
+    const [port, autoPort] = [await freePort('udp'), await freePort('udp')];
+    const p = await startProxyProcess(dir, name, config(port, autoPort), args);
     procs.push(p);
-    return { p, port };
+    return { p, port, autoPort };
   };
 
   test('nats proxies – a challenge issued through A is answered through B: Access-Accept', async () => {
-    const a = await launch('a1', 'radius_server_challenge');
-    const b = await launch('b1', 'radius_server_challenge');
     assert.deepEqual([a.p.ready.bus, a.p.ready.store], ['nats', 'nats-kv']);
     const [da, db] = [device(a.port), device(b.port)];
     try {
@@ -94,13 +109,11 @@ describe('nats proxies – several authproxy processes on one NATS', () => {
       const replay = await da.send('alice', '123456', { state: first.state });
       assert.deepEqual([replay.code, replay.replyMessages], [3, ['Unknown Challenge']], 'and the State is gone on A too');
     } finally {
-      await Promise.all([da.close(), db.close(), a.p.stop(), b.p.stop()]);
+      await Promise.all([da.close(), db.close()]);
     }
   });
 
   test('nats proxies – 200 answers to one State raced through both instances: exactly one Access-Accept', async () => {
-    const a = await launch('a2', 'radius_server_challenge');
-    const b = await launch('b2', 'radius_server_challenge');
     const da = device(a.port);
     // Many sockets, so the 200 requests are 200 distinct packets (no duplicate-cache hits).
     const racer = createRadiusClient({ secret: SECRET, sockets: 16, requireMessageAuthenticator: 'true' });
@@ -122,13 +135,11 @@ describe('nats proxies – several authproxy processes on one NATS', () => {
       assert.ok(rejects.every((r) => r.ok && findValues(r.attributes, 'Reply-Message').map(String).join('') === 'Unknown Challenge'));
     } finally {
       racer.close();
-      await Promise.all([da.close(), a.p.stop(), b.p.stop()]);
+      await da.close();
     }
   });
 
   test('nats proxies – kill -9 of the issuing instance; the answer through the other still succeeds', async () => {
-    const a = await launch('a3', 'radius_server_challenge');
-    const b = await launch('b3', 'radius_server_challenge');
     const [da, db] = [device(a.port), device(b.port)];
     try {
       const first = await da.send('alice', 'primary');
@@ -137,24 +148,24 @@ describe('nats proxies – several authproxy processes on one NATS', () => {
       const answer = await db.send('alice', '345678', { state: first.state });
       assert.equal(answer.code, 2);
     } finally {
-      await Promise.all([da.close(), db.close(), b.p.stop()]);
+      await Promise.all([da.close(), db.close()]);
     }
   });
 
   test('nats proxies – an engine that dies while holding a login: the listener answers nothing', async () => {
-    const l = await launch('listener', 'radius_server_auto', ['--role', 'listener']);
-    const e = await launch('engine', 'radius_server_auto', ['--role', 'engine']);
-    const d = device(l.port);
+    // Only the engine-only process is left to take logins (A died in the previous test).
+    await b.p.stop();
+    const d = device(l.autoPort);
     try {
-      mock.mock.journal.clear();
-      // `slow`'s push is answered after 30 s: the engine holds the login, waiting on Duo.
+      assert.equal((await d.send('alice', 'push')).code, 2, 'listener and engine processes work together');
+      // `slow`'s push is answered after 30 s: from preauth on, the engine holds the login.
       const pending = d.send('slow', 'push');
-      await eventually('the engine called Duo auth', () => (mock.mock.journal.entries().some((x) => x.path.endsWith('/auth')) ? true : undefined), 10_000);
+      await eventually('the engine asked Duo about slow', () => (mock.mock.journal.entries().some((x) => x.user === 'slow' && x.path.endsWith('/preauth')) ? true : undefined), 10_000);
       await e.p.kill('SIGKILL');
       const r = await pending; // the device waits 4 s and does not retransmit
       assert.equal(r.code, undefined, 'no answer at all: the device will retransmit');
     } finally {
-      await Promise.all([d.close(), l.p.stop()]);
+      await d.close();
     }
   });
 });
