@@ -11,6 +11,8 @@ import { findValues } from '../adapters/radius/attributes.ts';
 import { createRadiusClient } from '../adapters/radius/client.ts';
 import { type LoadResult, pap, percentile, runLoad } from './lib/radius-load.ts';
 import { rssOf, spawnReady } from './lib/spawn-ready.ts';
+import { Client } from 'ldapts';
+import * as slapd from '../test/harness/slapd.ts';
 
 const SECRET = 'bench-secret';
 const IKEY = 'DIBENCH0000000000000';
@@ -26,7 +28,7 @@ await writeFile(
     integrations: [{ ikey: IKEY, skey: SKEY, api_host: 'localhost' }],
     new_user_policy: 'deny',
     push_timeout_ms: 60_000,
-    users: { alice: { status: 'active', devices: [phone(0)] }, slow: { status: 'active', devices: [phone(3000)] }, hold: { status: 'active', devices: [phone(20_000)] } },
+    users: { ...Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`user${i}`, { status: 'active', devices: [phone(0)] }])), alice: { status: 'active', devices: [phone(0)] }, slow: { status: 'active', devices: [phone(3000)] }, hold: { status: 'active', devices: [phone(20_000)] } },
   }),
 );
 const bin = join(import.meta.dirname, '..', 'bin', 'authproxy.js');
@@ -36,12 +38,23 @@ const duo = `ikey=${IKEY}\nskey=${SKEY}\napi_host=localhost\napi_port=${mockPort
 const ports = { duoOnly: 28120 + Math.floor(Math.random() * 1000) };
 const portAuto = ports.duoOnly + 1;
 const portChallenge = ports.duoOnly + 2;
+const portAd = ports.duoOnly + 3;
+// A directory for the auto + ad_client figures: 50 users in one group, the harness's private slapd.
+const ldap = await slapd.start({
+  entries: {
+    users: Array.from({ length: 50 }, (_, i) => ({ uid: `user${i}`, password: `pw${i}`, memberOf: ['vpn-users'] })).concat([{ uid: 'svc', password: 'svcpw', memberOf: [] }]),
+    groups: [{ cn: 'vpn-users' }],
+  },
+});
 await writeFile(
   join(dir, 'authproxy.cfg'),
   `[main]\nhttp_ca_certs_file=ca.pem\n[duo_only_client]\n` +
     `[radius_server_duo_only]\n${duo}\nport=${ports.duoOnly}\n` +
     `[radius_server_auto]\n${duo}\nport=${portAuto}\nclient=duo_only_client\n` +
-    `[radius_server_challenge]\n${duo}\nport=${portChallenge}\nclient=duo_only_client\n`,
+    `[radius_server_challenge]\n${duo}\nport=${portChallenge}\nclient=duo_only_client\n` +
+    `[ad_client]\nhost=127.0.0.1\nport=${ldap.port}\nauth_type=plain\nbind_dn=${slapd.userDn({ uid: 'svc' }, ldap.baseDn)}\nservice_account_username=svc\nservice_account_password=svcpw\n` +
+    `search_dn=${ldap.baseDn}\nusername_attribute=uid\nsecurity_group_dn=${slapd.groupDn({ cn: 'vpn-users' }, ldap.baseDn)}\n` +
+    `[radius_server_auto2]\n${duo}\nport=${portAd}\nclient=ad_client\n`,
 );
 const proxy = await spawnReady([bin, 'start', '-c', join(dir, 'authproxy.cfg'), '--log-level', 'warn'].concat([]), { timeoutMs: 30_000 }).catch(async (e) => {
   await mock.stop();
@@ -67,6 +80,15 @@ try {
     console.log(`  c=${String(concurrency).padEnd(3)} bare listener      ${fmt(b)}`);
     console.log(`  c=${String(concurrency).padEnd(3)} duo_only           ${fmt(d)}   ratio to bare ${(d.perSecond / b.perSecond).toFixed(3)}`);
     console.log(`  c=${String(concurrency).padEnd(3)} auto+duo_only_cl.  ${fmt(a)}   ratio to bare ${(a.perSecond / b.perSecond).toFixed(3)}`);
+  }
+
+  console.log('\nauto mode with ad_client (slapd) as primary, push approved at once, vs a plain ldapts bind loop on the same slapd:');
+  for (const concurrency of [16, 128]) {
+    const total = N(4000);
+    const loop = await bindLoop(concurrency, total);
+    const r = await runLoad({ port: portAd, secret: SECRET, concurrency, total, attributes: (i) => pap(`user${i % 50}`, `pw${i % 50},push`) });
+    console.log(`  c=${String(concurrency).padEnd(3)} ldapts bind loop   ${loop.toFixed(0).padStart(6)}/s`);
+    console.log(`  c=${String(concurrency).padEnd(3)} auto + ad_client   ${fmt(r)}   codes ${JSON.stringify(r.codes)}   ratio to bind loop ${(r.perSecond / loop).toFixed(3)}`);
   }
 
   const ch = await runLoad({
@@ -110,6 +132,23 @@ try {
   );
   console.log('\nFor scale (the issue, measured on this machine): Duo proxy 4.0.2 does 61-65 logins/s at c=1, 84-94 at c=16 (p99 ~320 ms), ~100 at c=128, 500 waiting pushes in 110 MB, loses ~13 % of a 500-wide burst.');
 } finally {
-  await Promise.all([proxy.stop(), bare.stop(), mock.stop()]);
+  await Promise.all([proxy.stop(), bare.stop(), mock.stop(), ldap.stop()]);
   await rm(dir, { recursive: true, force: true });
+}
+
+/** The directory's own cost: connect, simple bind as a user, unbind, as fast as ldapts goes. */
+async function bindLoop(concurrency: number, total: number): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const c = new Client({ url: ldap.url });
+        await c.bind(slapd.userDn({ uid: `user${i % 50}` }, ldap.baseDn), `pw${i % 50}`);
+        await c.unbind();
+      }
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
 }

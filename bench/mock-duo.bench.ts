@@ -230,6 +230,10 @@ async function main(): Promise<void> {
     console.log(
       'concurrency | mock pairs/s (req/s) | p50 / p99 ms | server CPU µs/req (req/s per core) | trivial pairs/s (req/s) | p50 / p99 ms | trivial CPU µs/req (per core) | ratio pairs/s | ratio CPU | failures',
     );
+    // Both servers warm (JIT, TLS session caches) before anything is measured: the first figures would
+    // otherwise carry the mock's compilation on V8's background threads.
+    await pairs(trivialPort, trivialCa, trivial.proc.pid!, 16, t.preauth, t.auth);
+    await pairs(mockPort, mockCa, mock.proc.pid!, 16, m.preauth, m.auth);
     for (const c of CONCURRENCY) {
       const base = await pairs(trivialPort, trivialCa, trivial.proc.pid!, c, t.preauth, t.auth);
       const r = await pairs(mockPort, mockCa, mock.proc.pid!, c, m.preauth, m.auth);

@@ -217,28 +217,28 @@ async function processes(): Promise<void> {
       await writeFile(join(dir, `${name}.cfg`), text);
       return { file: join(dir, `${name}.cfg`), port };
     };
-    const start = async (file: string, role: string) => {
+    const launch = async (file: string, role: string) => {
       const p = await spawnReady([BIN, 'start', '-c', file, '--role', role, '--log-level', 'warn'], { timeoutMs: 30_000 });
       procs.push(p);
       return p;
     };
     const embedded = await cfg('embedded', false);
     const shared = await cfg('shared', true);
-    await start(embedded.file, 'both');
-    const started = await start(shared.file, 'listener').catch((e: Error) => e);
+    await launch(embedded.file, 'both');
+    const started = await launch(shared.file, 'listener').catch((e: Error) => e);
     if (started instanceof Error) {
       console.log(`multi-process: not possible yet (${started.message.split('\n')[0]})`);
       console.log('TODO: duo_only logins/s with 1 listener + 1, 2, 3 engine processes once `authproxy start` connects to NATS.');
       return;
     }
-    const load = (port: number) => runLoad({ port, secret: SECRET, concurrency: 128, total: quick ? 500 : 4000, attributes: () => pap('alice', 'push') });
-    await load(embedded.port); // warm-up: TLS sessions, JIT
+    const load = (port: number, total = quick ? 300 : 1500) => runLoad({ port, secret: SECRET, concurrency: 128, total, attributes: () => pap('alice', 'push') });
+    await load(embedded.port, 300); // warm-up: TLS sessions, JIT
     const base = await load(embedded.port);
     console.log('duo_only logins (push approved at once), concurrency 128, through `authproxy start` processes');
     console.log(`  one embedded process (baseline)          ${f(base.perSecond).padStart(7)}/s  p50 ${f(base.p50, 1)} ms  p99 ${f(base.p99, 1)} ms  lost ${base.lost}`);
     for (let engines = 1; engines <= 3; engines++) {
-      await start(shared.file, 'engine');
-      if (engines === 1) await load(shared.port); // warm-up of the new engine
+      await launch(shared.file, 'engine');
+      await load(shared.port, 300); // warm-up of the new engine (its TLS sessions to the mock Duo)
       const r = await load(shared.port);
       console.log(
         `  1 listener + ${engines} engine process(es) on NATS  ${f(r.perSecond).padStart(7)}/s  p50 ${f(r.p50, 1)} ms  p99 ${f(r.p99, 1)} ms  lost ${r.lost}  (${f(r.perSecond / base.perSecond, 3)}× embedded)`,

@@ -1,11 +1,9 @@
 // The login statechart. See login.ts for how the engine drives it; the decisions themselves live in
 // pure modules (screen.ts, factor-selection.ts, prompt-format.ts, login-replies.ts...).
 import { assign, fromPromise, raise, setup } from 'xstate';
-import { isSmsRefresh } from './challenge-answer.ts';
 import { rawIpaddr, validatedIpaddr } from './client-ip.ts';
 import type { DuoError, LoginReply } from './contracts.ts';
-import { factorForRequest } from './factor-selection.ts';
-import { shouldFailOpen } from './failmode.ts';
+import { answerScreenOf, autoFactorOf, loginGuards, screenOf } from './login-guards.ts';
 import type {
   ChallengeKind,
   ChallengeSession,
@@ -16,7 +14,6 @@ import type {
   LoginContext,
   LoginInput,
   LoginMachineEvent,
-  LoginMode,
   PrimaryAuthInput,
   PrimaryAuthOutput,
 } from './login-types.ts';
@@ -25,74 +22,15 @@ import { Messages } from './messages.ts';
 import { formatPrompt } from './prompt-format.ts';
 import { classifyRequest } from './radius-attributes.ts';
 import { challengeReply, dropReply, rejectReply } from './reply.ts';
-import { screenAnswer, screenRequest } from './screen.ts';
 
+export { GUARD_MODES, MODE_NAMES, type ModeName } from './login-guards.ts';
 export const AWAITING_ANSWER_TAG = 'awaiting-answer';
-
-/** Short names of the modes, as `authproxy viz --mode` takes them. */
-export type ModeName = 'auto' | 'challenge' | 'duo_only' | 'concat';
-export const MODE_NAMES: Record<ModeName, LoginMode> = {
-  auto: 'radius_server_auto',
-  challenge: 'radius_server_challenge',
-  duo_only: 'radius_server_duo_only',
-  concat: 'radius_server_concat',
-};
-
-const ALL: readonly ModeName[] = ['auto', 'challenge', 'duo_only', 'concat'];
-/** In which modes each guard can hold: the diagram filters transitions per mode with it, and a test checks
- *  the table against the machine (every guard listed, and no path of a mode takes a guard not listed for it). */
-export const GUARD_MODES: Record<string, readonly ModeName[]> = {
-  requestRejected: ALL,
-  splitPasswordFirst: ['auto'],
-  primaryNeeded: ['auto', 'challenge', 'concat'],
-  noPrimary: ['duo_only'],
-  primaryDropped: ['auto', 'challenge', 'concat'],
-  primaryAccepted: ['auto', 'challenge', 'concat'],
-  exemptUser: ALL,
-  primaryOnlyMode: ALL,
-  preauthFailed: ALL,
-  preauthFailsOpen: ALL,
-  preauthAllow: ALL,
-  preauthDeny: ALL,
-  enrollChallenge: ['challenge'],
-  preauthEnroll: ALL,
-  preauthAuth: ALL,
-  factorPrompt: ['challenge'],
-  factorKnown: ['auto', 'duo_only', 'concat'],
-  passcodeNeeded: ['auto'],
-  noUsableFactor: ['auto'],
-  factorChosen: ['auto'],
-  authFailed: ALL,
-  authFailsOpen: ALL,
-  smsRefresh: ['challenge'],
-  authAllow: ALL,
-  resumedAfterDeadline: ['auto', 'challenge'],
-  answerRejected: ['auto', 'challenge'],
-  answerToDuo: ['auto'],
-  answerToAuth: ['challenge'],
-};
 
 const provideMe = (name: string) => async (): Promise<never> => {
   throw new Error(`provide me: the login machine needs a '${name}' actor (machine.provide({ actors }))`);
 };
 
 type Ctx = LoginContext;
-
-const screenOf = (c: Ctx) =>
-  screenRequest(c.mode, c.options, {
-    username: c.username,
-    password: c.secret.password,
-    passwordUndecodable: c.passwordUndecodable,
-    shape: c.shape,
-  });
-
-const answerScreenOf = (c: Ctx) =>
-  c.challenge
-    ? screenAnswer(c.challenge, { now: c.now, password: c.secret.answer, passwordUndecodable: c.passwordUndecodable })
-    : ({ next: 'reject', message: Messages.unknownChallenge } as const);
-
-const autoFactorOf = (c: Ctx) =>
-  factorForRequest(c.options.factors, c.preauth?.ok && c.preauth.value.result === 'auth' ? c.preauth.value.factors : undefined);
 
 const duoError = (kind: DuoError['kind'], failOpen: boolean, message: string) =>
   ({ ok: false, error: { kind, failOpen, message } }) as const;
@@ -122,49 +60,7 @@ export const loginMachine = setup({
     duoPreauth: fromPromise<DuoPreauthOutput, DuoPreauthInput>(provideMe('duoPreauth')),
     duoAuth: fromPromise<DuoAuthOutput, DuoAuthInput>(provideMe('duoAuth')),
   },
-  guards: {
-    // request screening (screen.ts)
-    requestRejected: ({ context }) => screenOf(context).next === 'reject',
-    splitPasswordFirst: ({ context }) => screenOf(context).next === 'primarySplit',
-    primaryNeeded: ({ context }) => screenOf(context).next === 'primary',
-    noPrimary: ({ context }) => screenOf(context).next === 'duo',
-    // primary auth
-    primaryDropped: ({ context }) => context.primaryResult?.ok === false && 'drop' in context.primaryResult,
-    primaryAccepted: ({ context }) => context.primaryResult?.ok === true,
-    // Duo stage
-    exemptUser: ({ context }) => context.username !== undefined && context.options.exemptUsernames.includes(context.username),
-    primaryOnlyMode: ({ context }) => context.options.primaryOnly === true,
-    preauthFailed: ({ context }) => context.preauth?.ok === false,
-    preauthFailsOpen: ({ context }) =>
-      context.preauth?.ok === false && shouldFailOpen(context.options.failmode, context.preauth.error, context.options.primaryOnly),
-    preauthAllow: ({ context }) => context.preauth?.ok === true && context.preauth.value.result === 'allow',
-    preauthDeny: ({ context }) => context.preauth?.ok === true && context.preauth.value.result === 'deny',
-    enrollChallenge: ({ context }) =>
-      context.mode === 'radius_server_challenge' &&
-      context.options.enrollChallenge &&
-      context.preauth?.ok === true &&
-      context.preauth.value.result === 'enroll',
-    preauthEnroll: ({ context }) => context.preauth?.ok === true && context.preauth.value.result === 'enroll',
-    preauthAuth: ({ context }) => context.preauth?.ok === true && context.preauth.value.result === 'auth',
-    // second factor
-    factorPrompt: ({ context }) => context.mode === 'radius_server_challenge',
-    factorKnown: ({ context }) => context.mode !== 'radius_server_challenge' && context.secret.factor !== undefined,
-    passcodeNeeded: ({ context }) => context.mode === 'radius_server_auto' && autoFactorOf(context) === 'passcode',
-    noUsableFactor: ({ context }) => context.mode === 'radius_server_auto' && autoFactorOf(context) === undefined,
-    factorChosen: ({ context }) => context.mode === 'radius_server_auto' && autoFactorOf(context) !== undefined,
-    // /auth
-    authFailed: ({ context }) => context.auth?.ok === false,
-    authFailsOpen: ({ context }) =>
-      context.auth?.ok === false && shouldFailOpen(context.options.failmode, context.auth.error, context.options.primaryOnly),
-    smsRefresh: ({ context }) =>
-      context.mode === 'radius_server_challenge' && context.auth?.ok === true && isSmsRefresh(context.secret.factor ?? ''),
-    authAllow: ({ context }) => context.auth?.ok === true && context.auth.value.result === 'allow',
-    // challenge answers
-    resumedAfterDeadline: ({ context, event }) => event.type === 'RESUME' && event.now >= (context.challenge?.deadline ?? 0),
-    answerRejected: ({ context }) => answerScreenOf(context).next === 'reject',
-    answerToDuo: ({ context }) => answerScreenOf(context).next === 'duo',
-    answerToAuth: ({ context }) => answerScreenOf(context).next === 'auth',
-  },
+  guards: loginGuards,
   actions: {
     setReply: assign((_, reply: LoginReply) => ({ reply })),
     keepPrimaryAttributes: assign(({ context }) => ({ primaryAttributes: context.primaryResult?.attributes ?? [] })),

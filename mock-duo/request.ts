@@ -45,8 +45,8 @@ function decodeComponent(s: string): string {
   return plus.includes('%') ? decodeURIComponent(plus) : plus;
 }
 
-/** application/x-www-form-urlencoded pairs, exactly as URLSearchParams reads them (the WHATWG
- *  parser), without building one in the common case. */
+/** application/x-www-form-urlencoded pairs, exactly as the WHATWG parser reads them (a URL's
+ *  searchParams), without building a URLSearchParams in the common case. */
 export function parseForm(text: string): [string, string][] {
   if (text === '') return [];
   const out: [string, string][] = [];
@@ -59,7 +59,8 @@ export function parseForm(text: string): [string, string][] {
     return out;
   } catch {
     // A stray % or bytes that are not UTF-8: URLSearchParams keeps the one and replaces the other.
-    return [...new URLSearchParams(text).entries()];
+    // (The constructor drops one leading '?'; the one added here is what it drops.)
+    return [...new URLSearchParams(`?${text}`).entries()];
   }
 }
 
@@ -88,7 +89,9 @@ export function readRequest(core: CoreRequest): DuoRequest {
     }
   } else if (raw.length > 0) {
     // Duo's proxy and duo_client send x-www-form-urlencoded; treat any other non-JSON body the same.
-    form = parseForm(textOf(raw));
+    // Read as `new URLSearchParams(body)` always read it, which drops a leading '?'.
+    const text = textOf(raw);
+    form = parseForm(text.startsWith('?') ? text.slice(1) : text);
     for (const [k, v] of form) params[k] = v;
   }
   return {

@@ -49,8 +49,9 @@ export class FixtureError extends Error {
 }
 
 /** Paths the WHATWG URL parser leaves as they are (no dot segments, nothing it would encode) with a
- *  printable ASCII query: taken as sent. Anything else goes through URL, as every request used to. */
-const PLAIN_TARGET = /^(?!.*%2e)\/[A-Za-z0-9\-_~%!$&'()*+,;=:@/]*(?:\?[\x21-\x7e]*)?$/i;
+ *  printable ASCII query and no fragment: taken as sent. Anything else goes through URL, as every
+ *  request used to. */
+const PLAIN_TARGET = /^(?!.*%2e)\/[A-Za-z0-9\-_~%!$&'()*+,;=:@/]*(?:\?[\x21-\x22\x24-\x7e]*)?$/i;
 
 function splitTarget(target: string): { path: string; query: string; host?: string } {
   if (PLAIN_TARGET.test(target)) {

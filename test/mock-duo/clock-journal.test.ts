@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { manualClock, systemClock } from '../../mock-duo/clock.ts';
 import { parseAutoFactor } from '../../mock-duo/engine.ts';
+import { MinHeap } from '../../mock-duo/heap.ts';
 import { Journal, REDACTED, redactParams } from '../../mock-duo/journal.ts';
 
 describe('mock duo clock', () => {
@@ -47,6 +48,47 @@ describe('mock duo clock', () => {
   });
 });
 
+describe('mock duo clock – many sleepers', () => {
+  test('mock duo clock – 10,000 sleepers, half of them given up: the rest wake in deadline then arrival order', async () => {
+    const clock = manualClock({ start: 0 });
+    const woke: number[] = [];
+    const deadlines = Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 5000);
+    const controllers = deadlines.map(() => new AbortController());
+    const sleeps = deadlines.map((ms, i) => clock.sleep(ms + 1, controllers[i]!.signal).then(() => woke.push(i)));
+    assert.equal(clock.pending(), 10_000);
+    for (let i = 0; i < deadlines.length; i += 2) controllers[i]!.abort();
+    await Promise.all(sleeps.filter((_, i) => i % 2 === 0));
+    assert.equal(clock.pending(), 5000);
+    woke.length = 0;
+    await clock.advance(5001);
+    await Promise.all(sleeps);
+    const expected = deadlines
+      .map((ms, i) => ({ ms, i }))
+      .filter(({ i }) => i % 2 === 1)
+      .sort((a, b) => a.ms - b.ms || a.i - b.i)
+      .map(({ i }) => i);
+    assert.deepEqual(woke, expected);
+    assert.equal(clock.pending(), 0);
+  });
+
+  test('mock duo heap – pops in (at, seq) order whatever the pushes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (ats) => {
+        const heap = new MinHeap<{ at: number; seq: number }>();
+        ats.forEach((at, seq) => {
+          heap.push({ at, seq });
+        });
+        const out: { at: number; seq: number }[] = [];
+        for (let x = heap.pop(); x !== undefined; x = heap.pop()) out.push(x);
+        assert.deepEqual(
+          out,
+          ats.map((at, seq) => ({ at, seq })).sort((a, b) => a.at - b.at || a.seq - b.seq),
+        );
+      }),
+    );
+  });
+});
+
 describe('mock duo journal', () => {
   test('mock duo journal – passcodes and auto= passcodes are redacted; factor names stay', () => {
     fc.assert(
@@ -69,6 +111,20 @@ describe('mock duo journal', () => {
     assert.equal((await waiting)?.user, 'bob');
     assert.deepEqual(j.entries().map((e) => e.user), ['b', 'bob', 'c']);
     assert.deepEqual(j.entries({ user: 'c' }).map((e) => e.seq), [4]);
+  });
+
+  test('mock duo journal – a ring: always the last `limit` entries, oldest first', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 30 }), (limit, n) => {
+        const j = new Journal(limit);
+        for (let i = 1; i <= n; i++) j.add({ at: i, method: 'POST', api: 'rest_v1', path: '/rest/v1/auth', params: {}, status: 200, durationMs: 0 });
+        const want = Array.from({ length: Math.min(n, limit) }, (_, k) => n - Math.min(n, limit) + k + 1);
+        assert.deepEqual(j.entries().map((e) => e.seq), want);
+        assert.deepEqual(j.entries().map((e) => e.at), want);
+        j.clear();
+        assert.deepEqual(j.entries(), []);
+      }),
+    );
   });
 });
 

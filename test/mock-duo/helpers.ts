@@ -1,7 +1,8 @@
 // Test helpers: a fixture, and a signing client that calls the mock's msw handlers directly
-// (getResponse: no global interception, so tests can run in parallel).
+// (getResponse: no global interception, so tests can run in parallel), or its core `handle`.
 import { getResponse } from 'msw';
 import { formatDate, type SigVersion, sign } from '../../adapters/duo/signature.ts';
+import type { CoreResponse } from '../../mock-duo/exchange.ts';
 import { createMockDuo, type MockDuo } from '../../mock-duo/index.ts';
 import { manualClock, type ManualClock } from '../../mock-duo/clock.ts';
 import type { FixtureInput } from '../../mock-duo/fixture.ts';
@@ -47,6 +48,8 @@ export interface Harness {
   clock: ManualClock;
   call(opts: CallOptions): Promise<Response>;
   json(opts: CallOptions): Promise<{ status: number; body: JsonBody }>;
+  /** The same signed request straight to the core (`mock.handle`), no msw. */
+  core(opts: CallOptions): Promise<CoreResponse>;
 }
 
 export interface CallOptions {
@@ -72,7 +75,7 @@ export interface CallOptions {
 export function harness(fixture: FixtureInput = baseFixture(), opts: { auto?: boolean } = {}): Harness {
   const clock = manualClock({ start: Date.UTC(2026, 0, 1), auto: opts.auto ?? true });
   const mock = createMockDuo({ fixture, clock });
-  const call = async (o: CallOptions): Promise<Response> => {
+  const build = (o: CallOptions) => {
     const method = o.method ?? 'POST';
     const version = o.version ?? (o.path.startsWith('/rest/v1') ? 1 : 2);
     const host = o.host ?? HOST;
@@ -94,6 +97,10 @@ export function harness(fixture: FixtureInput = baseFixture(), opts: { auto?: bo
     if (method === 'POST' && o.unsigned) headers['Content-Type'] = 'application/x-www-form-urlencoded';
     const query = method === 'GET' && Object.keys(params).length > 0 ? `?${new URLSearchParams(params)}` : '';
     const body = method === 'POST' ? (o.sendBody ?? jsonBody ?? new URLSearchParams(params).toString()) : undefined;
+    return { method, host, query, headers, body };
+  };
+  const call = async (o: CallOptions): Promise<Response> => {
+    const { method, host, query, headers, body } = build(o);
     const request = new Request(`https://${host}:8443${o.path}${query}`, {
       method,
       headers,
@@ -104,10 +111,17 @@ export function harness(fixture: FixtureInput = baseFixture(), opts: { auto?: bo
     if (!r) throw new Error(`no handler for ${o.path}`);
     return r;
   };
+  const core = (o: CallOptions): Promise<CoreResponse> => {
+    const { method, host, query, headers, body } = build(o);
+    const lower: Record<string, string> = { host: `${host}:8443` };
+    for (const [k, v] of Object.entries(headers)) lower[k.toLowerCase()] = v;
+    return mock.handle({ method, path: o.path, query: query.slice(1), headers: lower, body: body ?? '', ...(o.signal ? { signal: o.signal } : {}) });
+  };
   return {
     mock,
     clock,
     call,
+    core,
     async json(o) {
       const r = await call(o);
       const text = await r.text();

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sign } from '../../adapters/duo/signature.ts';
+import { manualClock } from '../../mock-duo/clock.ts';
 import { type MockDuoServer, startMockDuoServer } from '../../mock-duo/server.ts';
 import { baseFixture, IKEY, SKEY } from './helpers.ts';
 
@@ -173,6 +174,51 @@ describe('mock duo server – plain HTTP', () => {
     assert.equal(JSON.parse(r.body).username, 'alice');
     const none = await request(http, { host: '127.0.0.1', port: server.port, path: '/nothing/here' });
     assert.equal(none.status, 404);
+  });
+});
+
+describe('mock duo server – waiting pushes', () => {
+  const signedAuth = (user: string) =>
+    sign({ version: 1, method: 'POST', host: 'localhost', path: '/rest/v1/auth', params: { user, factor: 'auto', auto: 'push1' }, ikey: IKEY, skey: SKEY });
+
+  test('mock duo server – a client that leaves a waiting push: its wait is cancelled and it is journaled with status 0', async () => {
+    const clock = manualClock();
+    const s = await startMockDuoServer({ fixture: fixture(), http: true, clock });
+    try {
+      const a = signedAuth('alice');
+      const req = http.request({ host: '127.0.0.1', port: s.port, method: 'POST', path: '/rest/v1/auth', headers: { ...a.headers, Host: `localhost:${s.port}` } });
+      req.on('error', () => {});
+      req.end(a.body as string);
+      await clock.whenSleeping(1);
+      req.destroy();
+      const entry = await s.mock.journal.waitFor((e) => e.path === '/rest/v1/auth');
+      assert.equal(entry?.status, 0);
+      assert.equal(clock.pending(), 0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('mock duo server – 500 pushes held at once on keep-alive connections, all answered once the push time comes', async () => {
+    const clock = manualClock();
+    const s = await startMockDuoServer({ fixture: fixture(), http: true, clock });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+    try {
+      const a = signedAuth('alice');
+      const answers = Array.from({ length: 500 }, () =>
+        request(http, { host: '127.0.0.1', port: s.port, method: 'POST', path: '/rest/v1/auth', agent, headers: { ...a.headers, Host: `localhost:${s.port}` } }, a.body as string),
+      );
+      await clock.whenSleeping(500);
+      const state = await request(http, { host: '127.0.0.1', port: s.port, path: '/_mock/state', agent });
+      assert.equal(JSON.parse(state.body).in_flight, 500);
+      await clock.advance(2000);
+      const results = await Promise.all(answers);
+      assert.deepEqual(new Set(results.map((r) => JSON.parse(r.body).response.result)), new Set(['allow']));
+      assert.equal(s.mock.state.transactions.size, 0, 'a synchronous auth keeps no transaction');
+    } finally {
+      agent.destroy();
+      await s.close();
+    }
   });
 });
 
