@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { type LoginRequestMessage, callEngine, serveEngine } from '../adapters/bus/login-rpc.ts';
 import { createMemoryBus } from '../adapters/bus/memory.ts';
+import { busIsUp } from '../adapters/bus/nats.ts';
 import { Subjects } from '../adapters/bus/subjects.ts';
 import type { Bus, Subscription } from '../adapters/bus/types.ts';
 import type { Logger } from '../adapters/log/logger.ts';
@@ -76,6 +77,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       receiveBufferBytes: config.main.udpReceiveBuffer,
       logger: logger.child({ component: 'radius' }),
       handle: async (req: RadiusRequest): Promise<LoginReply> => {
+        // While the shared bus is down no engine can be reached: drop (counted); the device retransmits.
+        if (!busIsUp(bus)) return { kind: 'drop', reason: 'bus down' };
         const loginId = randomUUID();
         const msg: Omit<LoginRequestMessage, 'replySubject'> = {
           loginId,

@@ -7,8 +7,10 @@ import type { NodeConnectionOptions } from '@nats-io/transport-node';
 
 /** The `[main]` NATS options as config/ gives them (ProxyConfig['main'] fits this shape). */
 export interface NatsMainConfig {
-  /** `nats_url` split into one URL per server; [] when unset. */
-  natsServers: readonly string[];
+  /** `nats_url` split into one URL per server; [] when unset. Preferred over natsUrl. */
+  natsServers?: readonly string[] | undefined;
+  /** `nats_url` as written (comma list) or already split. */
+  natsUrl?: string | readonly string[] | undefined;
   natsUser?: string | undefined;
   natsPassword?: string | undefined;
   natsCredsFile?: string | undefined;
@@ -30,7 +32,8 @@ export type ConnectOptionsResult = { ok: true; options: NodeConnectionOptions } 
 
 /** `[main]` values → the options connectNatsBus takes. Undefined when no `nats_url` (embedded mode). */
 export function natsOptionsFromConfig(main: NatsMainConfig): NatsAuthOptions | undefined {
-  const url = splitUrls([...main.natsServers]);
+  const given = main.natsServers?.length ? main.natsServers : (main.natsUrl ?? []);
+  const url = splitUrls(typeof given === 'string' ? given : [...given]);
   if (url.length === 0) return undefined;
   return { url, user: main.natsUser, password: main.natsPassword, credsFile: main.natsCredsFile, caFile: main.natsCaFile };
 }

@@ -17,6 +17,7 @@ export function registerStart(program: Command): void {
     .option('--mock-duo <fixtures>', 'also start the bundled mock Duo with these fixtures, and point every section whose api_host is localhost at it')
     .addOption(new Option('--role <role>', 'run RADIUS listeners, login engines or both (default: [main] role)').choices(['listener', 'engine', 'both'] as const))
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error'] as const).default('info' as const))
+    .option('--wait-for-nats', 'when [main] nats_url is set and no NATS server answers at start, keep retrying instead of exiting')
     .option('--grace <seconds>', 'on SIGTERM, how long running logins may take to finish', (v) => Number.parseInt(v, 10), 10)
     .action(async (opts) => {
       const logger = createLogger({ level: opts.logLevel });
@@ -36,7 +37,7 @@ export function registerStart(program: Command): void {
         config = pointAtMock(config, mock);
       }
       try {
-        const backplane = await connectBackplane(config, logger);
+        const backplane = await connectBackplane(config, logger, { role: opts.role, waitForNats: opts.waitForNats });
         const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory });
         lifecycle.info(
           {

@@ -20,6 +20,9 @@ SUAIBDPBAUTWCWBKIO6XHQNINK5FWJW4OHLXC3HQ2KFE4PEJUA44CNHTC4
 test('nats options – no nats_url means embedded mode; several servers are kept in order', () => {
   assert.equal(natsOptionsFromConfig({ natsServers: [] }), undefined);
   assert.equal(natsOptionsFromConfig({ natsServers: ['  '] }), undefined);
+  assert.equal(natsOptionsFromConfig({ natsServers: [], natsUrl: undefined }), undefined);
+  assert.deepEqual(natsOptionsFromConfig({ natsUrl: 'nats://a:1, nats://b:2' })?.url, ['nats://a:1', 'nats://b:2']);
+  assert.deepEqual(natsOptionsFromConfig({ natsUrl: ['nats://a:1'] })?.url, ['nats://a:1']);
   assert.deepEqual(natsOptionsFromConfig({ natsServers: ['nats://a:4222', ' nats://b:4222'], natsUser: 'u', natsPassword: 'p' }), {
     url: ['nats://a:4222', 'nats://b:4222'],
     user: 'u',
