@@ -2,6 +2,7 @@
 // commands/ and registers itself here; commander does the parsing, help and errors.
 import { Command } from '@commander-js/extra-typings';
 import { registerCheckConfig } from './commands/check-config.ts';
+import { registerConnectivity } from './commands/connectivity.ts';
 import { registerMockDuo } from './commands/mock-duo.ts';
 import { registerStart } from './commands/start.ts';
 import { registerViz } from './commands/viz.ts';
@@ -18,6 +19,7 @@ const program = new Command()
 
 registerStart(program);
 registerCheckConfig(program);
+registerConnectivity(program);
 registerMockDuo(program);
 registerViz(program);
 

@@ -83,10 +83,16 @@ export function createLoginEngine(deps: {
           at: new Date(now()).toISOString(),
           ...ev,
         } satisfies LoginEvent);
-      const inspect = (e: Parameters<typeof loginEventFromInspection>[0]) => {
-        const ev = loginEventFromInspection(e, new Date(now()).toISOString());
-        if (ev) deps.bus.publish(Subjects.events(server.name, ev.loginId), ev);
-      };
+      // Transitions go to authproxy.events.<server>.<loginId>; when nobody can receive them (an
+      // in-process bus with no event subscriber) the actor runs without inspection, which costs a
+      // third of its CPU.
+      const wanted = deps.bus.hasSubscribers?.(Subjects.events(server.name, req.loginId)) ?? true;
+      const inspect = wanted
+        ? (e: Parameters<typeof loginEventFromInspection>[0]) => {
+            const ev = loginEventFromInspection(e, new Date(now()).toISOString());
+            if (ev) deps.bus.publish(Subjects.events(server.name, ev.loginId), ev);
+          }
+        : undefined;
 
       const machine = machineFor(server);
       let actor: ReturnType<typeof createActor<typeof machine>>;

@@ -49,9 +49,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   let listeners: ListenerAddress[] = [];
   const built = buildServers(config, logger, o.primaryFactory ?? (() => undefined));
 
-  // Every login transition is on the bus; the log gets the final answer of each login at info and
-  // every transition at debug.
-  subs.push(
+  // Every login transition is on the bus; the log gets the final answer of each login at info and,
+  // with --log-level debug, every transition.
+  if (logger.isLevelEnabled('debug'))
+    subs.push(
     bus.subscribe(Subjects.allEvents, (payload) => {
       const ev = payload as LoginEvent;
       logger.debug({ event: 'login-transition', login: ev }, 'login transition');

@@ -44,6 +44,10 @@ export function createMemoryBus(opts: { onError?: (err: unknown, subject: string
       subs.add(s);
       return { unsubscribe: () => void subs.delete(s) };
     },
+    hasSubscribers(subject) {
+      for (const s of subs) if (subjectMatches(s.pattern, subject)) return true;
+      return false;
+    },
     async flush() {
       await new Promise<void>((r) => setImmediate(r));
     },

@@ -23,4 +23,8 @@ export interface Bus {
   close(): Promise<void>;
   /** 'memory' or 'nats', for the startup log. */
   readonly kind: string;
+  /** Whether a message on `subject` would reach anyone right now. Optional: a bus that cannot know
+   *  (NATS: other processes may listen) leaves it out, which means yes. Lets a publisher skip building
+   *  a message nobody receives. */
+  hasSubscribers?(subject: string): boolean;
 }

@@ -3,7 +3,6 @@
 // once; the issuing instance may die; an engine that dies holding a login leaves the device unanswered
 // (it retransmits) rather than answered wrongly.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,11 +23,7 @@ const SECRET = 'e2e-secret'; // what test/e2e/device.ts signs with
 
 const phone = (over: Record<string, unknown> = {}) => ({ type: 'phone', number: 'XXX-XXX-1234', capabilities: ['push', 'phone', 'sms', 'mobile_otp', 'auto'], push: 'approve', phone: 'approve', ...over });
 
-// Until engine/backplane.ts connects NATS (adapters/bus/nats-backplane.ts does the work), `start` with
-// nats_url refuses to run; skip visibly instead of failing. Remove this once it is wired.
-const wired = !readFileSync(new URL('../../engine/backplane.ts', import.meta.url), 'utf8').includes('not wired in yet');
-
-describe('nats proxies – several authproxy processes on one NATS', { skip: wired ? false : 'engine/backplane.ts does not connect to NATS yet' }, () => {
+describe('nats proxies – several authproxy processes on one NATS', () => {
   let nats: NatsServer;
   let mock: MockDuoServer;
   let dir: string;
