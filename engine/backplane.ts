@@ -27,10 +27,8 @@ export async function connectBackplane(
       challengeLifetimeMs: CHALLENGE_LIFETIME_MS,
       logger: logger.child({ component: 'nats' }),
       role: opts.role ?? config.main.role,
-      bus: {
-        waitForServer: opts.waitForNats ?? false,
-        onStatus: (s) => logger.warn({ event: 'nats-status', status: s.type, detail: s.detail }, `NATS connection: ${s.type}`),
-      },
+      // Connection changes are logged by the NATS bus itself (nats_disconnected, nats_reconnected).
+      bus: { waitForServer: opts.waitForNats ?? false },
     },
   );
 }

@@ -48,10 +48,10 @@ export class FixtureError extends Error {
   }
 }
 
-/** Paths the WHATWG URL parser leaves as they are (no dot segments, nothing it would encode) with a
- *  printable ASCII query and no fragment: taken as sent. Anything else goes through URL, as every
- *  request used to. */
-const PLAIN_TARGET = /^(?!.*%2e)\/[A-Za-z0-9\-_~%!$&'()*+,;=:@/]*(?:\?[\x21-\x22\x24-\x7e]*)?$/i;
+/** Paths the WHATWG URL parser leaves as they are (no dot segments, no leading `//`, nothing it would
+ *  encode) with a printable ASCII query and no fragment: taken as sent. Anything else goes through
+ *  URL, as every request used to. */
+const PLAIN_TARGET = /^(?!.*%2e)(?!\/\/)\/[A-Za-z0-9\-_~%!$&'()*+,;=:@/]*(?:\?[\x21-\x22\x24-\x7e]*)?$/i;
 
 function splitTarget(target: string): { path: string; query: string; host?: string } {
   if (PLAIN_TARGET.test(target)) {
@@ -200,8 +200,7 @@ export async function startMockDuoServer(opts: StartMockDuoOptions): Promise<Moc
     const server = tls
       ? https.createServer({ ...options, cert: tls.certPem, key: tls.keyPem, ALPNProtocols: ['http/1.1', 'http/1.0'], ticketKeys }, handler)
       : http.createServer(options, handler);
-    // No cap on connections (10,000 pushes held at once each keep one).
-    server.maxConnections = Number.POSITIVE_INFINITY;
+    // server.maxConnections stays unset: no cap (10,000 pushes held at once each keep a connection).
     return server as http.Server;
   };
   const servers: http.Server[] = [make()];

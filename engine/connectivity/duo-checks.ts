@@ -29,7 +29,7 @@ export function duoHostLabel(t: Pick<DuoTarget, 'apiHost' | 'apiPort'>): string 
 }
 
 function describeError(e: DuoError): string {
-  const status = e.httpStatus !== undefined ? `HTTP ${e.httpStatus}${e.code !== undefined ? ` (${e.code})` : ''}: ` : '';
+  const status = e.httpStatus !== undefined ? `HTTP ${e.httpStatus}: ` : '';
   return `${status}${e.message}`;
 }
 
