@@ -107,6 +107,8 @@ export function settle(actor: AnyActorRef): Promise<Settled> {
         resolve(r);
       }
     };
+    // Declared before the subscription on purpose: `check` may run before subscribe() returns.
+    // eslint-disable-next-line prefer-const
     let sub: { unsubscribe(): void } | undefined;
     sub = actor.subscribe({ next: (s: LoginSnapshot) => check(s), error: (e: unknown) => check({ status: 'error', error: e } as LoginSnapshot) });
     check(actor.getSnapshot() as LoginSnapshot);

@@ -1,5 +1,5 @@
 // Changing the mock Duo while it runs: users and device behaviours, SMS batches, enrollment, reset.
-// The same operations are offered in process (tests) and over HTTP under /_mock/ (handlers/control.ts).
+// The same operations are offered in process (tests) and over HTTP under /_mock/ (api/control.ts).
 import type { ManualClock } from './clock.ts';
 import { Behaviours, Capabilities, type FixtureUserInput, type ParseResult, UserStatuses, validate } from './fixture.ts';
 import type { MockContext } from './pipeline.ts';

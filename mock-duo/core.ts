@@ -20,7 +20,8 @@ export function createCore(ctx: MockContext, control: MockControl): Handle {
   return async (req) => {
     const api = API_PATH.exec(req.path);
     if (api) return api[1]!.toLowerCase() === 'rest/v1' ? dispatch(ctx, 'rest_v1', restV1Routes, req) : dispatch(ctx, 'auth_v2', authV2Routes, req);
-    const at = req.path.indexOf(CONTROL);
+    // Case-insensitive, as msw's `*/_mock/*` pattern matched.
+    const at = req.path.toLowerCase().indexOf(CONTROL);
     if (at >= 0) return handleControl(ctx, control, req, req.path.slice(at + CONTROL.length));
     // Not a path Duo serves (never journaled).
     return toCoreResponse(Fails.notFound());

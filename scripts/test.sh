@@ -28,6 +28,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 npx tsc --noEmit
-npx biome check --diagnostic-level=error .
+npx eslint --quiet .
 npm run --silent gen:check
 node --import tsx --test --test-concurrency=2 --test-timeout=300000 $(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)

@@ -151,7 +151,7 @@ function oracle(v: Variant, steps: Array<{ event: AnyEventObject; source: unknow
   const authError = (failOpen: boolean) => (failOpen && opts.failmode === 'safe' ? accept(SAFE, withClass()) : reject(SECURE, challengeMode ? primaryAttrs : []));
 
   for (const { event: e, source } of steps) {
-    // biome-ignore lint/suspicious/noExplicitAny: a synthetic actor result of whichever actor the event names
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a synthetic actor result of whichever actor the event names
     const out = (e as { output?: any }).output;
     switch (e.type) {
       case 'xstate.init':

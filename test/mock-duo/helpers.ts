@@ -8,7 +8,7 @@ import { manualClock, type ManualClock } from '../../mock-duo/clock.ts';
 import type { FixtureInput } from '../../mock-duo/fixture.ts';
 
 /** A decoded JSON body under test: its shape is what the assertions check. */
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies are asserted on field by field
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are asserted on field by field
 export type JsonBody = any;
 
 export const IKEY = 'DITEST00000000000000';
