@@ -31,7 +31,7 @@ export async function checkMain(main: Pick<MainConfig, 'httpCaCertsFile' | 'http
   const certs =
     path === undefined
       ? skip('http_ca_certs_file', undefined, M.caCertsDefault)
-      : await timed('http_ca_certs_file', path, async () => {
+      : await timed('http_ca_certs_file', undefined, async () => {
           let text: string;
           try {
             text = readFileSync(path, 'utf8');
