@@ -173,7 +173,9 @@ function fail(message: string): PrimaryAuthResult {
   return { ok: false, message, attributes: [] };
 }
 
-function serviceCredentials(cfg: ResolvedAdClientOptions): BindCredentials | undefined {
+/** The service account's bind credentials for the configured auth_type (undefined for sspi).
+ *  Also used by the connectivity checks, so both bind exactly the same way. */
+export function serviceCredentials(cfg: ResolvedAdClientOptions): BindCredentials | undefined {
   if (cfg.authType === 'sspi') return undefined;
   if (cfg.authType === 'plain') return { kind: 'simple', dn: cfg.bindDn, password: cfg.serviceAccountPassword };
   return {

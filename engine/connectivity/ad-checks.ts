@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { AndFilter, type Client, type Filter, ResultCodeError, SizeLimitExceededError } from 'ldapts';
 import { untilAborted } from '../../adapters/ldap/abort.ts';
+import { serviceCredentials } from '../../adapters/ldap/ad-client.ts';
 import { type ResolvedAdClientOptions, resolveAdClientOptions } from '../../adapters/ldap/options.ts';
 import { ServicePool } from '../../adapters/ldap/service-pool.ts';
-import { type BindCredentials, bindSession, closeSession, connectSession, type Endpoint, type LdapConnection } from '../../adapters/ldap/session.ts';
+import { bindSession, closeSession, connectSession, type Endpoint, type LdapConnection } from '../../adapters/ldap/session.ts';
 import { groupFilter, parseLdapFilter, ridFromSid, userFilter } from '../../adapters/ldap/user-filter.ts';
 import type { AdClientSection } from '../../config/index.ts';
 import * as M from './messages.ts';
@@ -130,21 +131,6 @@ async function groupClause(client: Client, groupDn: string): Promise<Filter | un
     if (!(err instanceof ResultCodeError) || (err.code !== NO_SUCH_OBJECT && err.code !== REFERRAL)) throw err;
   }
   return groupFilter(groupDn, rid);
-}
-
-/** The service account's credentials as the ad_client binds them (adapters/ldap/ad-client.ts). */
-function serviceCredentials(cfg: ResolvedAdClientOptions): BindCredentials | undefined {
-  if (cfg.authType === 'sspi') return undefined;
-  if (cfg.authType === 'plain') return { kind: 'simple', dn: cfg.bindDn, password: cfg.serviceAccountPassword };
-  return {
-    kind: 'ntlm',
-    version: cfg.authType === 'ntlm1' ? 1 : 2,
-    dn: cfg.bindDn,
-    username: cfg.serviceAccountUsername,
-    password: cfg.serviceAccountPassword,
-    domain: cfg.ntlmDomain,
-    workstation: cfg.ntlmWorkstation,
-  };
 }
 
 function readCa(path: string | undefined): { pem?: string; error?: string } {
