@@ -36,6 +36,13 @@ export function registerStart(program: Command): void {
         mock = await startMockDuo(opts.mockDuo, logger);
         config = pointAtMock(config, mock);
       }
+      if (config.main.testConnectivityOnStartup) {
+        // As Duo's `authproxyctl start` (reference §16.1): the results are logged; the proxy starts anyway.
+        const { runConnectivity } = await import('../../engine/connectivity/index.ts');
+        const report = await runConnectivity(config, { skipListen: true });
+        for (const s of report.sections)
+          for (const c of s.checks) logger[c.status === 'fail' ? 'warn' : 'info']({ event: 'connectivity', section: s.section, check: c.check, status: c.status }, c.message);
+      }
       try {
         const backplane = await connectBackplane(config, logger, { role: opts.role, waitForNats: opts.waitForNats });
         const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory });
