@@ -20,6 +20,7 @@ describe('e2e auto', () => {
         '[radius_server_auto]\n${DUO}\n${CLIENTS}\nclient=duo_only_client\nport=${PORT0}\n',
         '[radius_server_auto2]\n${DUO}\n${CLIENTS}\nclient=duo_only_client\nport=${PORT1}\nfactors=passcode,push\n',
         '[radius_server_auto3]\n${DUO}\n${CLIENTS}\nclient=duo_only_client\nport=${PORT2}\nfactors=phone,push\nallow_concat=false\n',
+        '[radius_server_concat]\n${DUO}\n${CLIENTS}\nclient=duo_only_client\nport=${PORT3}\n',
       ].join('\n'),
     );
   });
@@ -69,6 +70,20 @@ describe('e2e auto', () => {
       const r = await d.send('stranger', 'hunter2');
       assert.equal(r.code, 2);
       assert.equal(r.replyMessages.length, 1);
+    } finally {
+      await d.close();
+    }
+  });
+
+  test('concat – password,factor is mandatory (§10 concat mode, §19.15)', async () => {
+    const d = device(stack.ports[3]!);
+    try {
+      stack.mock.mock.journal.clear();
+      assert.equal((await d.send('alice', 'pw,push')).code, 2);
+      assert.equal((await d.send('alice', 'a,b,123456')).code, 2);
+      assert.deepEqual(duoCalls(stack), ['preauth', 'auth auto=push', 'preauth', 'auth auto=[redacted]']);
+      for (const pw of ['pw', 'pw,', ',push']) assert.deepEqual((await d.send('alice', pw)).replyMessages, ['Invalid Password'], pw);
+      assert.deepEqual((await d.send('alice', undefined)).replyMessages, ['No password provided']);
     } finally {
       await d.close();
     }
