@@ -47,6 +47,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   let engine: LoginEngine | undefined;
   let radius: RadiusServer | undefined;
   let listeners: ListenerAddress[] = [];
+  // Shutdown: new requests are dropped (the device retries elsewhere or later) while the sockets stay
+  // open long enough to send the answers of logins already running.
+  let draining = false;
+  let waiting = 0;
   const built = buildServers(config, logger, o.primaryFactory ?? (() => undefined));
 
   // Every login transition is on the bus; the log gets the final answer of each login at info and,
@@ -78,6 +82,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       receiveBufferBytes: config.main.udpReceiveBuffer,
       logger: logger.child({ component: 'radius' }),
       handle: async (req: RadiusRequest): Promise<LoginReply> => {
+        if (draining) return { kind: 'drop', reason: 'shutting down' };
         // While the shared bus is down no engine can be reached: drop (counted); the device retransmits.
         if (!busIsUp(bus)) return { kind: 'drop', reason: 'bus down' };
         const loginId = randomUUID();
@@ -91,7 +96,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
           attributes: req.attributes,
           deadline: req.receivedAt + waitMs,
         };
-        const answer = await callEngine(bus, msg, waitMs);
+        waiting++;
+        const answer = await callEngine(bus, msg, waitMs).finally(() => waiting--);
         // No engine answered in time: say nothing, the device retransmits (safer than a guess).
         return answer?.reply ?? { kind: 'drop', reason: 'no engine answered' };
       },
@@ -118,10 +124,12 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     bus,
     store,
     async stop(graceMs = 10_000) {
-      // Listeners first: no new request gets in; then give running logins their time.
-      await radius?.close();
+      // No new login gets in; running ones get their time and their answers go out on the still-open
+      // sockets; then the listeners close.
+      draining = true;
       const until = Date.now() + graceMs;
-      while (engine && engine.inFlight() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      while ((waiting > 0 || (engine?.inFlight() ?? 0) > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await radius?.close();
       await closeAll();
     },
   };
