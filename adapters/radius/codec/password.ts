@@ -46,14 +46,26 @@ export function unhidePassword(hidden: Uint8Array, secret: Secret, authenticator
 
 export type PasswordTextResult = { ok: true; text: string } | { ok: false; error: 'cannot-decode' | 'unknown-codec' };
 
-/** Decodes password bytes with `pw_codec` (default utf-8); invalid bytes are an error, never U+FFFD. */
-export function decodePasswordText(bytes: Uint8Array, codec = 'utf-8'): PasswordTextResult {
-  let decoder: TextDecoder;
+// A TextDecoder per pw_codec, made once: building one costs more than decoding a password with it, and
+// a non-streaming decode() keeps no state between calls. Codecs are the few named in the config.
+const decoders = new Map<string, TextDecoder | undefined>();
+
+function decoderFor(codec: string): TextDecoder | undefined {
+  if (decoders.has(codec)) return decoders.get(codec);
+  let decoder: TextDecoder | undefined;
   try {
     decoder = new TextDecoder(codec, { fatal: true, ignoreBOM: true });
   } catch {
-    return { ok: false, error: 'unknown-codec' };
+    decoder = undefined;
   }
+  if (decoders.size < 64) decoders.set(codec, decoder);
+  return decoder;
+}
+
+/** Decodes password bytes with `pw_codec` (default utf-8); invalid bytes are an error, never U+FFFD. */
+export function decodePasswordText(bytes: Uint8Array, codec = 'utf-8'): PasswordTextResult {
+  const decoder = decoderFor(codec);
+  if (decoder === undefined) return { ok: false, error: 'unknown-codec' };
   try {
     return { ok: true, text: decoder.decode(bytes) };
   } catch {
