@@ -80,7 +80,8 @@ describe('harness radclient against a real radiusd', () => {
 
   test('radclient – a value survives our quoting, radclient parsing, and radclient -x printing', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(attributeText, { minLength: 1, maxLength: 20 }), async (values) => {
+      // `%{` is refused by the driver (radclient treats it as a template: see renderRadclientInput).
+      fc.asyncProperty(fc.array(attributeText.filter((v) => !v.includes('%{')), { minLength: 1, maxLength: 20 }), async (values) => {
         // one radclient run, one packet per value (unknown users: rejected at once)
         const input = values.map((v, i) => renderRadclientInput([['User-Name', `u${i}`], ['Calling-Station-Id', v]]));
         const r = await radclient({ server: srv.address, secret: srv.secret, attributes: input.join('\n\n') });
@@ -116,4 +117,8 @@ describe('harness radclient against a real radiusd', () => {
       { numRuns: 3 },
     );
   });
+});
+
+test('radclient input – a value with %{ (a radclient template) is refused, not sent altered', () => {
+  assert.throws(() => renderRadclientInput([['Calling-Station-Id', '\u0001%{']]), /cannot send a value containing %\{/);
 });

@@ -60,6 +60,9 @@ export function renderRadclientInput(pairs: readonly RadclientPair[]): string {
       if (!/^[A-Za-z][A-Za-z0-9-]*(:[0-9]+)?$/.test(name)) {
         throw new Error(`invalid attribute name: ${JSON.stringify(name)}`);
       }
+      // radclient 3.2.1 reads a double-quoted value containing `%{` as an xlat template: escapes are then
+      // not undone and the packets after it are not sent. Refuse it rather than send something else.
+      if (typeof value === 'string' && value.includes('%{')) throw new Error(`radclient cannot send a value containing %{: ${JSON.stringify(value)}`);
       const rendered =
         typeof value === 'number' || /^0x[0-9a-fA-F]*$/.test(value) ? String(value) : quoteValue(value, '"');
       return `${name} = ${rendered}`;
