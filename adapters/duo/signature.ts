@@ -267,7 +267,8 @@ export interface VerifyRequest {
 export interface VerifyPolicy {
   /** Versions accepted on this path, e.g. [1] for /rest/v1, [2, 4, 5] for /auth/v2. */
   versions: readonly SigVersion[];
-  skeyFor(ikey: string): string | undefined;
+  /** The skey of an integration: a string, or its bytes made once (the mock keeps a Buffer per ikey). */
+  skeyFor(ikey: string): string | Uint8Array | undefined;
   /** Server time in ms (the mock's clock) and the allowed skew either way. */
   now: number;
   windowMs: number;
@@ -284,11 +285,6 @@ export function hostWithoutPort(hostHeader: string): string {
   return colon < 0 ? h : h.slice(0, colon);
 }
 
-function sameHex(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** Check a request the way Duo does (reference §1.7): credentials, ikey, date, then every signature
  *  candidate the policy allows, compared in constant time. Never throws. */
@@ -322,6 +318,8 @@ export function verify(req: VerifyRequest, policy: VerifyPolicy): VerifyResult {
     }
   }
   const all = [...paramPairs(req.query), ...paramPairs(req.form)];
+  const key = typeof skey === 'string' ? Buffer.from(skey, 'utf8') : skey;
+  const expected = Buffer.from(sig, 'hex');
   for (const version of versions) {
     const canonical = canonicalize({
       version,
@@ -333,7 +331,8 @@ export function verify(req: VerifyRequest, policy: VerifyPolicy): VerifyResult {
       date: dateHeader,
       headers: req.headers,
     });
-    if (sameHex(hmacHex(digest, skey, canonical), sig))
+    const mac = createHmac(digest, key).update(canonical, 'utf8').digest();
+    if (mac.length === expected.length && timingSafeEqual(mac, expected))
       return { ok: true, ikey, version, digest, ...(dateMs !== undefined && version !== 1 ? { dateMs } : {}) };
   }
   return { ok: false, reason: 'bad-signature', ikey, detail: 'no signature version matched' };
