@@ -55,13 +55,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
 
   // Every login transition is on the bus; the log gets the final answer of each login at info and,
   // with --log-level debug, every transition.
-  if (logger.isLevelEnabled('debug'))
-    subs.push(
-    bus.subscribe(Subjects.allEvents, (payload) => {
-      const ev = payload as LoginEvent;
-      logger.debug({ event: 'login-transition', login: ev }, 'login transition');
-    }),
-  );
+  if (logger.isLevelEnabled('debug')) {
+    const logTransition = (payload: unknown) => logger.debug({ event: 'login-transition', login: payload as LoginEvent }, 'login transition');
+    subs.push(bus.subscribe(Subjects.allEvents, logTransition));
+  }
 
   if (role === 'engine' || role === 'both') {
     engine = createLoginEngine({ servers: built.servers, store, bus, logger });
