@@ -10,31 +10,20 @@ import { join } from 'node:path';
 import { findValues } from '../adapters/radius/attributes.ts';
 import { createRadiusClient } from '../adapters/radius/client.ts';
 import { type LoadResult, pap, percentile, runLoad } from './lib/radius-load.ts';
+import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, AUTHPROXY_BIN, approvingUser, startMockDuoChild } from './lib/mock-duo-child.ts';
 import { rssOf, spawnReady } from './lib/spawn-ready.ts';
 import { Client } from 'ldapts';
 import * as slapd from '../test/harness/slapd.ts';
 
-const SECRET = 'bench-secret';
-const IKEY = 'DIBENCH0000000000000';
-const SKEY = 'benchSkeyBenchSkeyBenchSkeyBenchSkeyBenc';
+const SECRET = BENCH_SECRET;
 const quick = process.env.BENCH_QUICK === '1';
 const N = (n: number) => (quick ? Math.ceil(n / 10) : n);
 
 const dir = await mkdtemp(join(tmpdir(), 'authproxy-bench-'));
-const phone = (after: number) => ({ type: 'phone', number: 'XXX-XXX-1234', capabilities: ['push', 'phone', 'sms'], push: 'approve', after_ms: after });
-await writeFile(
-  join(dir, 'fixture.json'),
-  JSON.stringify({
-    integrations: [{ ikey: IKEY, skey: SKEY, api_host: 'localhost' }],
-    new_user_policy: 'deny',
-    push_timeout_ms: 60_000,
-    users: { ...Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`user${i}`, { status: 'active', devices: [phone(0)] }])), alice: { status: 'active', devices: [phone(0)] }, slow: { status: 'active', devices: [phone(3000)] }, hold: { status: 'active', devices: [phone(20_000)] } },
-  }),
-);
-const bin = join(import.meta.dirname, '..', 'bin', 'authproxy.js');
-const mock = await spawnReady([bin, 'mock-duo', '--port', '0', '--fixtures', join(dir, 'fixture.json'), '--ca-out', join(dir, 'ca.pem')]);
-const mockPort = Number(mock.ready.port);
-const duo = `ikey=${IKEY}\nskey=${SKEY}\napi_host=localhost\napi_port=${mockPort}\nradius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\ninterface=127.0.0.1`;
+const users = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`user${i}`, approvingUser(0)]));
+const mock = await startMockDuoChild(dir, { ...users, alice: approvingUser(0), slow: approvingUser(3000), hold: approvingUser(20_000) });
+const bin = AUTHPROXY_BIN;
+const duo = `ikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mock.port}\nradius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\ninterface=127.0.0.1`;
 const ports = { duoOnly: 28120 + Math.floor(Math.random() * 1000) };
 const portAuto = ports.duoOnly + 1;
 const portChallenge = ports.duoOnly + 2;
@@ -56,7 +45,7 @@ await writeFile(
     `search_dn=${ldap.baseDn}\nusername_attribute=uid\nsecurity_group_dn=${slapd.groupDn({ cn: 'vpn-users' }, ldap.baseDn)}\n` +
     `[radius_server_auto2]\n${duo}\nport=${portAd}\nclient=ad_client\n`,
 );
-const proxy = await spawnReady([bin, 'start', '-c', join(dir, 'authproxy.cfg'), '--log-level', 'warn'].concat([]), { timeoutMs: 30_000 }).catch(async (e) => {
+const proxy = await spawnReady([bin, 'start', '-c', join(dir, 'authproxy.cfg'), '--log-level', 'warn'], { timeoutMs: 30_000 }).catch(async (e) => {
   await mock.stop();
   throw e;
 });

@@ -6,7 +6,7 @@
 // Run it under `node --cpu-prof --import tsx ...` to profile the proxy alone.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +22,7 @@ import { startProxy } from '../../engine/proxy.ts';
 import { buildServers, clientNetworks } from '../../engine/servers.ts';
 import type { DuoApi } from '../../machines/contracts.ts';
 import type { LoadResult } from './radius-load.ts';
-import { spawnReady } from './spawn-ready.ts';
+import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './mock-duo-child.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,26 +36,13 @@ const { values: args } = parseArgs({
   },
 });
 
-const SECRET = 'bench-secret';
-const IKEY = 'DIBENCH0000000000000';
-const SKEY = 'benchSkeyBenchSkeyBenchSkeyBenchSkeyBenc';
+const SECRET = BENCH_SECRET;
 const dir = await mkdtemp(join(tmpdir(), 'authproxy-cpu-'));
-const phone = (after: number) => ({ type: 'phone', number: 'XXX-XXX-1234', capabilities: ['push', 'phone', 'sms'], push: 'approve', after_ms: after });
-await writeFile(
-  join(dir, 'fixture.json'),
-  JSON.stringify({
-    integrations: [{ ikey: IKEY, skey: SKEY, api_host: 'localhost' }],
-    new_user_policy: 'deny',
-    push_timeout_ms: 60_000,
-    users: { alice: { status: 'active', devices: [phone(0)] }, hold: { status: 'active', devices: [phone(20_000)] } },
-  }),
-);
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'authproxy.js');
-const mock = await spawnReady([bin, 'mock-duo', '--port', '0', '--fixtures', join(dir, 'fixture.json'), '--ca-out', join(dir, 'ca.pem')]);
+const mock = await startMockDuoChild(dir, { alice: approvingUser(0), hold: approvingUser(20_000) });
 const port = 20000 + Math.floor(Math.random() * 20000);
 const parsed = parseConfigText(
   `[main]\nhttp_ca_certs_file=ca.pem\n` +
-    `[radius_server_duo_only]\nikey=${IKEY}\nskey=${SKEY}\napi_host=localhost\napi_port=${Number(mock.ready.port)}\n` +
+    `[radius_server_duo_only]\nikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mock.port}\n` +
     `radius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\ninterface=127.0.0.1\nport=${port}\nfailmode=secure\n`,
   join(dir, 'authproxy.cfg'),
 );

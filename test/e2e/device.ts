@@ -1,6 +1,6 @@
 // A RADIUS device built on our own client, for what radclient cannot do: send from another loopback
 // address (foreign-IP challenge answers), send bytes that are not valid UTF-8 as a password.
-import { attr, findString, findValues } from '../../adapters/radius/attributes.ts';
+import { attr, findValues } from '../../adapters/radius/attributes.ts';
 import { createRadiusClient } from '../../adapters/radius/client.ts';
 import type { RawAttribute } from '../../adapters/radius/codec/types.ts';
 import type { WireAttribute } from '../../machines/contracts.ts';
@@ -34,4 +34,3 @@ export function device(port: number, opts: { bind?: string; secret?: string } = 
   };
 }
 
-export { findString };
