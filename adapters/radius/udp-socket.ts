@@ -58,14 +58,15 @@ export async function bindUdp(port: number, iface: string, receiveBufferBytes: n
     logger.warn({ event: 'radius_rcvbuf_error', err: (err as Error).message }, 'could not set the UDP receive buffer size');
   }
   const actual = socket.getRecvBufferSize();
-  // Linux doubles the value it grants (bookkeeping overhead) and caps the request at rmem_max first, so
-  // it was capped when it reports less than twice the request.
-  if (actual < (process.platform === 'linux' ? 2 * receiveBufferBytes : receiveBufferBytes))
+  // Linux caps the request at rmem_max, then reports twice what it granted (bookkeeping overhead):
+  // compare and report the granted size, so the message never reads "8 MiB, less than 8 MiB".
+  const granted = process.platform === 'linux' ? actual / 2 : actual;
+  if (granted < receiveBufferBytes)
     logger.warn(
-      { event: 'radius_rcvbuf_capped', requested: receiveBufferBytes, actual },
-      `UDP receive buffer is ${actual} bytes, less than the ${receiveBufferBytes} asked for: the kernel caps it at net.core.rmem_max. ` +
+      { event: 'radius_rcvbuf_capped', requested: receiveBufferBytes, granted },
+      `UDP receive buffer is ${granted} bytes, less than the ${receiveBufferBytes} asked for: the kernel caps it at net.core.rmem_max. ` +
         `Under bursts packets may be lost; raise it with \`sysctl -w net.core.rmem_max=${receiveBufferBytes}\` (and in /etc/sysctl.d/ to keep it).`,
     );
   const a = socket.address();
-  return { ok: true, bound: { socket, address: a.address, port: a.port, receiveBufferBytes: actual } };
+  return { ok: true, bound: { socket, address: a.address, port: a.port, receiveBufferBytes: granted } };
 }

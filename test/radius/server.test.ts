@@ -300,6 +300,7 @@ describe('radius server', () => {
     const warn = lines().find((l) => l.event === 'radius_rcvbuf_capped');
     assert.ok(warn, 'a 1 GiB buffer is always capped');
     assert.match(String(warn.msg), /sysctl -w net\.core\.rmem_max=/);
+    assert.ok(Number(warn.granted) < 1024 * 1024 * 1024, 'the message reports what was granted, below the request');
   });
 
   test('radius server – close() discards pending answers and counts them', async (t) => {
