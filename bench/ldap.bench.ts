@@ -64,32 +64,20 @@ const srv = await slapd.start({
 try {
   const serviceDn = slapd.userDn({ uid: 'svc-duo', ou: 'service' }, srv.baseDn);
   const groupDn = slapd.groupDn({ cn: 'vpn-users' }, srv.baseDn);
-  const ours = createAdClient(
-    {
-      hosts: ['127.0.0.1'],
-      port: srv.port,
-      authType: 'plain',
-      bindDn: serviceDn,
-      serviceAccountPassword: 'svc pw',
-      searchDn: srv.baseDn,
-      securityGroupDn: groupDn,
-      usernameAttribute: 'uid',
-    },
-    { logger: silentLogger() },
-  );
+  const options = {
+    hosts: ['127.0.0.1'],
+    port: srv.port,
+    authType: 'plain' as const,
+    bindDn: serviceDn,
+    serviceAccountPassword: 'svc pw',
+    searchDn: srv.baseDn,
+    securityGroupDn: groupDn,
+    usernameAttribute: 'uid',
+  };
+  const ours = createAdClient(options, { logger: silentLogger() });
 
   const oursNoKeep = createAdClient(
-    {
-      hosts: ['127.0.0.1'],
-      port: srv.port,
-      authType: 'plain',
-      bindDn: serviceDn,
-      serviceAccountPassword: 'svc pw',
-      searchDn: srv.baseDn,
-      securityGroupDn: groupDn,
-      usernameAttribute: 'uid',
-      userBindPoolSize: 0,
-    },
+    { ...options, userBindPoolSize: 0 },
     { logger: silentLogger() },
   );
   const login = (client: typeof ours) => async (i: number) => {
