@@ -52,3 +52,14 @@ export async function rssOf(pid: number): Promise<number> {
   const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
   return kb ? Number(kb) * 1024 : Number.NaN;
 }
+
+/** CPU time a process has used so far, µs (Linux /proc, user + system, clock-tick resolution). */
+export async function cpuOf(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the line.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+/** sysconf(_SC_CLK_TCK): 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;

@@ -1,29 +1,35 @@
 // Model-based tests (reference libraries.md §2, ecosystem.md §10): @xstate/graph walks the pure
-// transition function with synthetic actor results, timer and answer events; every shortest path is then
-// replayed on a live actor (fake actors, SimulatedClock), its reply checked against an oracle written
-// from the reference rules, and every state and transition of each mode must be covered.
+// transition function over a vocabulary of actor results, timer and answer events; every shortest path is
+// then replayed on a live actor (SimulatedClock), its reply (RADIUS code, Reply-Message, attributes)
+// checked against an oracle written from the reference rules, and every state and transition of each
+// mode must be covered.
+//
+// What the replay takes from where:
+// - Duo answers (the `done` of duoPreauth and duoAuth) come from the mock Duo through our real Duo client.
+//   Each answer in PREAUTH and AUTH is a scene (model-duo.ts): a mock Duo whose fixture (users, statuses,
+//   groups, devices, faults, a wrong skey) makes it answer that way. The replay answers such a step by
+//   calling our client (rest_v1: signing, envelope, validation, error classification) with the machine's
+//   own actor input, over that mock's msw handlers in process, and gives the machine the client's output.
+//   That output must deep-equal the listed outcome (so the vocabulary the graph walks is exactly what the
+//   mock and client produce), and the mocks' journals must show one request per Duo step of the path.
+// - The graph walk itself uses the listed outcomes: it runs the pure transition function and cannot wait
+//   for HTTP; the replay is what proves each of them real.
+// - The primary is scripted (PRIMARY).
+// - Synthetic on purpose: the `error` events of duoPreauth/duoAuth, because our client never rejects
+//   (every failure is a DuoOutcome), so only a provided actor that throws raises them and no Duo answer
+//   can; and the timers (DUO_TIMEOUT, LOGIN_TIMEOUT, CHALLENGE_REMAINING), which are the machine's own
+//   XState delays on the SimulatedClock: on those paths the Duo call is cut off unanswered, so there is
+//   no Duo reply to produce.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { getShortestPaths } from '@xstate/graph';
 import { type AnyEventObject, createActor, fromPromise, type InspectionEvent, SimulatedClock } from 'xstate';
-import type { LoginReply, WireAttribute } from '../../machines/contracts.ts';
+import type { AuthResult, DuoOutcome, LoginReply, PreauthResult, WireAttribute } from '../../machines/contracts.ts';
 import { diagramModel, guardName } from '../../machines/diagram.ts';
-import { type LoginMode, loginMachine, type ModeName, settledOf } from '../../machines/login.ts';
+import { type DuoAuthInput, type DuoPreauthInput, type LoginMode, loginMachine, type ModeName, settledOf } from '../../machines/login.ts';
 import { rejectReply } from '../../machines/reply.ts';
-import {
-  AUTH_FACTORS,
-  attr,
-  authOk,
-  b64,
-  CONSOLE_PROMPT,
-  duoFail,
-  makeInput,
-  preauthAuth,
-  preauthOk,
-  primaryFail,
-  primaryOk,
-  T0,
-} from './support.ts';
+import { createModelDuo, DUO_HOST, type ModelDuo, type Scene, sceneKey } from './model-duo.ts';
+import { AUTH_FACTORS, attr, authOk, b64, CONSOLE_PROMPT, makeInput, preauthAuth, preauthOk, primaryFail, primaryOk, T0 } from './support.ts';
 
 const P_ATTRS = [attr(25, 'ad-class')];
 const CLASS = { type: 25, value: b64('OU=VPN;') };
@@ -33,19 +39,64 @@ const API_MS = 30_000;
 const LOGIN_MS = 120_000;
 const LIFETIME = 300_000;
 
-// ---- synthetic results -------------------------------------------------------------------------------
+// ---- the vocabulary: primary results (scripted) and Duo answers (each one a scene of the mock Duo) ----------
 const PRIMARY = [primaryOk(P_ATTRS), primaryFail('User Authentication Failed', P_ATTRS), { ok: false as const, drop: true as const, message: 'upstream challenge', attributes: [] }];
-const NO_DEFAULT_PROMPT = 'Enter a passcode: ';
-const PREAUTH = [
-  preauthOk({ result: 'allow', status: 'S-allow', groups: ['VPN'] }),
-  preauthOk({ result: 'deny', status: 'S-deny' }),
-  preauthOk({ result: 'enroll', status: 'S-enroll' }),
-  preauthAuth(AUTH_FACTORS, CONSOLE_PROMPT, ['VPN']),
-  preauthOk({ result: 'auth', prompt: NO_DEFAULT_PROMPT, factors: { '1': 'token' } }),
-  duoFail('http-5xx', true),
-  duoFail('http-4xx', false),
+const ALICE_PHONE = { type: 'phone', number: 'XXX-XXX-1234' } as const; // every capability: CONSOLE_PROMPT
+const PREAUTH_SCENES: Scene<PreauthResult>[] = [
+  {
+    name: 'a bypass user in group VPN',
+    duo: { users: { alice: { status: 'bypass', groups: ['VPN'] } } },
+    outcome: preauthOk({ result: 'allow', status: 'Bypass user: access allowed.', groups: ['VPN'] }),
+  },
+  { name: 'a disabled user', duo: { users: { alice: { status: 'disabled' } } }, outcome: preauthOk({ result: 'deny', status: 'Your account is disabled.' }) },
+  {
+    name: 'an unenrolled user',
+    duo: { users: { alice: { status: 'unenrolled' } } },
+    outcome: preauthOk({ result: 'enroll', status: `Please enroll at https://${DUO_HOST}/portal?code=fiaepnd8jlhd2z09fyl5` }),
+  },
+  { name: 'one phone, in group VPN', duo: { users: { alice: { devices: [ALICE_PHONE], groups: ['VPN'] } } }, outcome: preauthAuth(AUTH_FACTORS, CONSOLE_PROMPT, ['VPN']) },
+  {
+    name: 'a hardware token only',
+    duo: { users: { alice: { devices: [{ type: 'token', name: '20361492' }], passcodes: ['123456'] } } },
+    outcome: preauthOk({ result: 'auth', prompt: 'Duo two-factor login for alice\n\nEnter a passcode: ', factors: {} }),
+  },
+  {
+    name: 'Duo answers 503 (fail-open)',
+    duo: { users: { alice: { devices: [ALICE_PHONE] } }, faults: [{ match: { path: '/rest/v1/preauth' }, http_status: 503 }] },
+    outcome: { ok: false, error: { kind: 'http-5xx', failOpen: true, message: 'API request failed: HTTP Error 503', httpStatus: 503 } },
+  },
+  {
+    name: 'our skey is not the integration\'s: 401 40103 (fail-closed)',
+    duo: { skey: 'Wrongskey0Wrongskey0Wrongskey0Wrongskey0', users: { alice: { devices: [ALICE_PHONE] } } },
+    outcome: { ok: false, error: { kind: 'http-4xx', failOpen: false, message: '40103: Invalid signature in request credentials', httpStatus: 401, code: 40103 } },
+  },
 ];
-const AUTH = [authOk('allow', 'S-auth-allow'), authOk('deny', 'S-auth-deny'), duoFail('http-5xx', true), duoFail('network', false)];
+// The mock decides /auth by the user's status before it looks at the factor, so these answers hold
+// whatever factor a path sends (push1, push, sms1, a passcode, an empty answer): a graph event must mean
+// one answer. A phone that approves pushes would not do: it answers sms1 with "New SMS passcodes sent"
+// (a deny) and a wrong passcode with "Incorrect passcode".
+const AUTH_SCENES: Scene<AuthResult>[] = [
+  { name: 'a user this Duo does not know, new_user_policy allow', duo: { new_user_policy: 'allow' }, outcome: authOk('allow', 'Allowing unknown user') },
+  {
+    name: 'a locked-out user',
+    duo: { users: { alice: { status: 'locked_out', devices: [ALICE_PHONE] } } },
+    outcome: authOk('deny', 'Your account has been locked out due to excessive authentication failures.'),
+  },
+  {
+    name: 'Duo answers 503 (fail-open, /auth included)',
+    duo: { users: { alice: { devices: [ALICE_PHONE] } }, faults: [{ match: { path: '/rest/v1/auth' }, http_status: 503 }] },
+    outcome: { ok: false, error: { kind: 'http-5xx', failOpen: true, message: 'API request failed: HTTP Error 503', httpStatus: 503 } },
+  },
+  {
+    name: 'the connection is reset (fail-closed on /auth)',
+    duo: { users: { alice: { devices: [ALICE_PHONE] } }, faults: [{ match: { path: '/rest/v1/auth' }, reset: true }] },
+    // The message is the in-process transport's wording of a reset; production's transport words it its own way.
+    outcome: { ok: false, error: { kind: 'network', failOpen: false, message: 'connection reset by the mock' } },
+  },
+];
+const PREAUTH = PREAUTH_SCENES.map((s) => s.outcome);
+const AUTH = AUTH_SCENES.map((s) => s.outcome);
+const newModelDuo = () => createModelDuo({ preauth: PREAUTH_SCENES, auth: AUTH_SCENES });
 const ANSWERS: AnyEventObject[] = [
   { type: 'ANSWER', now: T0 + 1000, clientIp: '10.0.0.5', password: '1' },
   { type: 'ANSWER', now: T0 + 1000, clientIp: '10.0.0.5', password: '3' },
@@ -246,16 +297,17 @@ const edgeKey = (source: string, target: string, event: string, guard: string | 
 
 type Path = ReturnType<typeof getShortestPaths<typeof loginMachine>>[number];
 
-type Deferred = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type ActorName = 'primary' | 'preauth' | 'auth';
+/** An invoked actor waiting for the replay: what the machine gave it, and how to settle it. */
+type Held = { input: unknown; signal: AbortSignal; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
 /** Actors that answer only when the replay says so: the path's done/error events release them. */
-function controlledMachine(pending: Partial<Record<ActorName, Deferred>>) {
+function controlledMachine(pending: Partial<Record<ActorName, Held>>) {
   const held = (name: ActorName) =>
     fromPromise<never, unknown>(
-      () =>
+      ({ input, signal }) =>
         new Promise<never>((resolve, reject) => {
-          pending[name] = { resolve: resolve as (v: unknown) => void, reject };
+          pending[name] = { input, signal, resolve: resolve as (v: unknown) => void, reject };
         }),
     );
   return loginMachine.provide({
@@ -263,10 +315,21 @@ function controlledMachine(pending: Partial<Record<ActorName, Deferred>>) {
   });
 }
 
+/** The answer of a Duo step: our client's real call, with the machine's input, to the mock scripted to
+ *  give the step's listed outcome; it must be that outcome. */
+async function duoAnswer(duo: ModelDuo, actor: 'preauth' | 'auth', held: Held, listed: unknown, where: string): Promise<unknown> {
+  const real =
+    actor === 'preauth'
+      ? await duo.preauth(listed as DuoOutcome<PreauthResult>, held.input as DuoPreauthInput, held.signal)
+      : await duo.auth(listed as DuoOutcome<AuthResult>, held.input as DuoAuthInput, held.signal);
+  assert.deepEqual(real, listed, `the mock and our client answer ${actor} as the model says, ${where}`);
+  return real;
+}
+
 const actorIn = (value: unknown): ActorName | undefined =>
   inState(value, 'preauth') ? 'preauth' : inState(value, 'auth') ? 'auth' : inState(value, 'primary') || inState(value, 'primarySplit') ? 'primary' : undefined;
 
-async function replay(v: Variant, path: Path, covered: Set<string>, visited: Set<string>) {
+async function replay(v: Variant, path: Path, covered: Set<string>, visited: Set<string>, duo: ModelDuo) {
   const steps = path.steps.map((s, i) => ({ event: s.event as AnyEventObject, state: s.state, source: i === 0 ? undefined : path.steps[i - 1]?.state.value }));
   const clock = new SimulatedClock();
   const inspect = (ev: InspectionEvent) => {
@@ -280,7 +343,9 @@ async function replay(v: Variant, path: Path, covered: Set<string>, visited: Set
       }
     }
   };
-  const pending: Partial<Record<ActorName, Deferred>> = {};
+  const where = `${v.name}: ${steps.map((s) => s.event.type).join(' > ')}`;
+  duo.beginPath();
+  const pending: Partial<Record<ActorName, Held>> = {};
   const machine = controlledMachine(pending);
   const actor = createActor(machine, { input: inputOf(v), clock, inspect });
   actor.start();
@@ -288,10 +353,13 @@ async function replay(v: Variant, path: Path, covered: Set<string>, visited: Set
   for (const [i, s] of steps.entries()) {
     const t = s.event.type;
     const inFlight = actorIn(s.source);
+    const held = inFlight ? pending[inFlight] : undefined;
     if (inFlight && t.startsWith('xstate.done.actor.')) {
-      pending[inFlight]?.resolve(s.event.output);
+      assert.ok(held, `step ${i}: no ${inFlight} actor in flight, ${where}`);
+      held.resolve(inFlight === 'primary' ? s.event.output : await duoAnswer(duo, inFlight, held, s.event.output, `step ${i} of ${where}`));
     } else if (inFlight && t.startsWith('xstate.error.actor.')) {
-      pending[inFlight]?.reject(new Error('actor failed'));
+      assert.ok(held, `step ${i}: no ${inFlight} actor in flight, ${where}`);
+      held.reject(new Error('actor failed'));
     } else if (t === LOGIN_AFTER) {
       clock.increment(LOGIN_MS - sinceRequest);
     } else if (t.startsWith('xstate.after.DUO_TIMEOUT')) {
@@ -312,7 +380,11 @@ async function replay(v: Variant, path: Path, covered: Set<string>, visited: Set
   const live = actor.getSnapshot();
   const expected = oracle(v, steps);
   const settled = settledOf(live);
-  const where = `${v.name}: ${steps.map((s) => s.event.type).join(' > ')}`;
+  // Every Duo step reached a mock: one request each, for this user, on the call's endpoint.
+  const wanted = steps.flatMap((s) => (s.event.type === 'xstate.done.actor.duoPreauth' ? ['/rest/v1/preauth'] : s.event.type === 'xstate.done.actor.duoAuth' ? ['/rest/v1/auth'] : []));
+  const seen = duo.requests();
+  assert.deepEqual(seen.map((e) => e.path).sort(), wanted.sort(), `Duo requests in the mocks' journals, ${where}`);
+  assert.ok(seen.every((e) => e.user === 'alice'), `Duo requests for alice only, ${where}`);
   if (expected.t === 'final') {
     assert.equal(settled?.status, 'done', where);
     assert.deepEqual(settled?.reply, expected.reply, where);
@@ -334,11 +406,40 @@ const SHORT: Record<LoginMode, ModeName> = {
   radius_server_concat: 'concat',
 };
 
+describe('login model – the Duo vocabulary is what the mock Duo and our client produce', () => {
+  const duo = newModelDuo();
+  after(() => duo.close());
+  const preauthInput = { user: 'alice', ipaddr: '10.0.0.5', failmode: 'safe' as const };
+  for (const scene of PREAUTH_SCENES) {
+    test(`login model – preauth, ${scene.name}`, async () => {
+      duo.beginPath();
+      assert.deepEqual(await duo.preauth(scene.outcome, preauthInput), scene.outcome);
+      assert.deepEqual(duo.requests().map((e) => [e.path, e.user]), [['/rest/v1/preauth', 'alice']]);
+    });
+  }
+  // A push, an SMS request and a passcode: the auth answers must not depend on the factor (see AUTH_SCENES).
+  for (const scene of AUTH_SCENES) {
+    test(`login model – auth, ${scene.name}, for push1, sms1 and a passcode alike`, async () => {
+      duo.beginPath();
+      for (const factor of ['push1', 'sms1', '123456']) {
+        assert.deepEqual(await duo.auth(scene.outcome, { user: 'alice', factor, ipaddr: '10.0.0.5' }), scene.outcome, factor);
+      }
+      assert.deepEqual(duo.requests().map((e) => [e.path, e.user, e.params['auto']]), [
+        ['/rest/v1/auth', 'alice', 'push1'],
+        ['/rest/v1/auth', 'alice', 'sms1'],
+        ['/rest/v1/auth', 'alice', '[redacted]'],
+      ]);
+    });
+  }
+});
+
 describe('login model – shortest paths replayed on live actors', () => {
   for (const mode of Object.keys(SHORT) as LoginMode[]) {
-    test(`login model – ${SHORT[mode]}: every path matches the oracle; every state and transition of the mode is covered`, async () => {
+    test(`login model – ${SHORT[mode]}: every path matches the oracle; every state and transition of the mode is covered`, async (t) => {
       const covered = new Set<string>();
       const visited = new Set<string>();
+      const duo = newModelDuo();
+      t.after(() => duo.close());
       let count = 0;
       for (const v of VARIANTS.filter((x) => x.mode === mode)) {
         const paths = getShortestPaths(loginMachine, {
@@ -351,7 +452,7 @@ describe('login model – shortest paths replayed on live actors', () => {
         });
         assert.ok(paths.length > 0);
         for (const p of paths) {
-          await replay(v, p, covered, visited);
+          await replay(v, p, covered, visited, duo);
           count++;
         }
       }
@@ -364,6 +465,8 @@ describe('login model – shortest paths replayed on live actors', () => {
       const missingStates = model.nodes.filter((n) => n.type !== 'compound' && !visited.has(n.id)).map((n) => n.id);
       assert.deepEqual(missingStates, [], `uncovered states in ${mode}`);
       assert.ok(count > 20, `${count} paths`);
+      const scenes = [...PREAUTH_SCENES.map((x) => sceneKey('preauth', x.name)), ...AUTH_SCENES.map((x) => sceneKey('auth', x.name))];
+      assert.deepEqual(scenes.filter((k) => !duo.answered.has(k)), [], `mock Duo scenes no path of ${mode} asked`);
     });
   }
 

@@ -1,0 +1,37 @@
+// The Duo client's Transport answered by msw request handlers in process: each request becomes a Fetch
+// Request handed to msw's `getResponse`, with no socket in between. Tests drive the real Duo client
+// (signing, envelopes, classification, 429 back-off) against `mock.handlers` this way whatever HTTP
+// library the production transport uses; msw's setupServer only sees node:http and fetch.
+import { getResponse, type RequestHandler } from 'msw';
+import type { HttpRequest, HttpResult, Transport } from '../adapters/duo/transport.ts';
+
+export function createMswTransport(handlers: RequestHandler[], origin: string): Transport {
+  const closing = new AbortController();
+  return {
+    async request(r: HttpRequest): Promise<HttpResult> {
+      if (r.signal?.aborted) return { ok: false, kind: 'timeout', message: 'the login deadline passed before the request was sent' };
+      const signal = r.signal ? AbortSignal.any([r.signal, closing.signal]) : closing.signal;
+      const request = new Request(new URL(r.path, origin), {
+        method: r.method,
+        headers: r.headers,
+        ...(r.body !== undefined ? { body: r.body } : {}),
+        signal,
+      });
+      const aborted = new Promise<HttpResult>((resolve) =>
+        signal.addEventListener('abort', () => resolve({ ok: false, kind: 'timeout', message: 'the login deadline passed before Duo answered' }), { once: true }),
+      );
+      const answered = (async (): Promise<HttpResult> => {
+        const res = await getResponse(handlers, request);
+        if (!res) return { ok: false, kind: 'network', message: `no msw handler for ${r.method} ${r.path}` };
+        if (res.type === 'error') return { ok: false, kind: 'network', message: 'connection reset by the mock' };
+        const headers: Record<string, string> = {};
+        for (const [k, v] of res.headers) headers[k] = v;
+        return { ok: true, status: res.status, headers, body: await res.text() };
+      })();
+      return Promise.race([answered, aborted]);
+    },
+    close() {
+      closing.abort();
+    },
+  };
+}
