@@ -63,6 +63,7 @@ export function buildMain(read: ReadSection): MainConfig {
     metricsPort: optInt(read, 'metrics_port'),
     dashboardPort: optInt(read, 'dashboard_port'),
     udpReceiveBuffer: int(read, 'udp_receive_buffer'),
+    engineThreads: int(read, 'engine_threads'),
   };
 }
 

@@ -162,6 +162,7 @@ const MAIN_OPTIONS = [
   { name: 'metrics_port', type: 'port', ours: true, help: 'TCP port of the Prometheus /metrics endpoint (unset: off).' },
   { name: 'dashboard_port', type: 'port', ours: true, help: 'TCP port of the live dashboard (unset: off).' },
   { name: 'udp_receive_buffer', type: 'int', default: 8388608, min: 1, ours: true, help: 'Bytes of the RADIUS listener\'s socket receive buffer (SO_RCVBUF; the kernel caps it at net.core.rmem_max).' },
+  { name: 'engine_threads', type: 'int', default: 0, min: 0, max: 64, ours: true, help: 'Login engines run in this many worker threads (one core each); the main thread keeps the RADIUS listeners and the challenge store. 0: the engine runs on the main thread (docs/scaling.md).' },
 ] as const satisfies readonly OptionSpec[];
 
 export const SECTIONS = {

@@ -125,6 +125,8 @@ export function checkMain(read: ReadSection, problems: ProblemList): void {
     if (role !== 'both' && !read.present.has('nats_url'))
       problems.error(at('role'), `role ${role} needs nats_url: listeners and engines of separate processes meet on NATS`, 'set nats_url, or use role = both');
   }
+  if (str(read, 'role') === 'listener' && read.present.has('engine_threads'))
+    problems.warn(at('engine_threads'), msg.ineffective('engine_threads', read.name, 'role = listener'), 'remove engine_threads, or use role = both or engine');
   const metrics = read.values.get('metrics_port');
   const dashboard = read.values.get('dashboard_port');
   if (metrics && dashboard && metrics.value === dashboard.value)

@@ -9,7 +9,8 @@ export function summariseMain(main: MainConfig): string {
   const bus = main.natsServers.length > 0 ? `NATS bus (${plural(main.natsServers.length, 'server')})` : 'in-process bus';
   const metrics = main.metricsPort ? `metrics on port ${main.metricsPort}` : 'metrics off';
   const dashboard = main.dashboardPort ? `dashboard on port ${main.dashboardPort}` : 'dashboard off';
-  return `[main] role ${main.role}, ${bus}, ${metrics}, ${dashboard}`;
+  const threads = main.engineThreads > 0 && main.role !== 'listener' ? `, engine in ${plural(main.engineThreads, 'worker thread')}` : '';
+  return `[main] role ${main.role}, ${bus}${threads}, ${metrics}, ${dashboard}`;
 }
 
 export function summariseServer(s: ServerSection): string {

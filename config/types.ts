@@ -50,6 +50,8 @@ export interface MainConfig {
   dashboardPort: number | undefined;
   /** SO_RCVBUF of RADIUS listener sockets, bytes. */
   udpReceiveBuffer: number;
+  /** Worker threads running login engines; 0: the engine runs on the main thread (docs/scaling.md). */
+  engineThreads: number;
 }
 
 /** One radius_ip_N with its radius_secret_N; `value` is as written (parse it with parseNetwork). */

@@ -6,6 +6,7 @@ import { createMemoryBus } from '../adapters/bus/memory.ts';
 import { busIsUp } from '../adapters/bus/nats.ts';
 import { Subjects } from '../adapters/bus/subjects.ts';
 import type { Bus, Subscription } from '../adapters/bus/types.ts';
+import { type BusHub, createBusHub } from '../adapters/bus/worker-bridge.ts';
 import type { Logger } from '../adapters/log/logger.ts';
 import { createRadiusServer } from '../adapters/radius/server.ts';
 import type { ListenerAddress, RadiusRequest, RadiusServer } from '../adapters/radius/server-types.ts';
@@ -13,6 +14,7 @@ import { createMemoryStore } from '../adapters/store/memory.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
 import type { ProxyConfig, Role } from '../config/index.ts';
 import type { LoginEvent, LoginReply } from '../machines/contracts.ts';
+import { type EngineThreads, startEngineThreads } from './engine-threads.ts';
 import { createLoginEngine, type LoginEngine } from './login-engine.ts';
 import { type PrimaryFactory, buildServers, clientNetworks } from './servers.ts';
 
@@ -26,12 +28,18 @@ export interface ProxyOptions {
   primaryFactory?: PrimaryFactory;
   /** How long the listener waits for an engine's answer; default: the longest login_timeout + 5 s. */
   engineWaitMs?: number;
+  /** Whether debug logging prints every login transition; default true. Engine threads leave it to the
+   *  main thread, which hears all their events. */
+  logTransitions?: boolean;
 }
 
 export interface RunningProxy {
   listeners: ListenerAddress[];
   radius: RadiusServer | undefined;
+  /** The in-process engine; undefined when this process runs none, or runs them in worker threads. */
   engine: LoginEngine | undefined;
+  /** The engine worker threads ([main] engine_threads > 0). */
+  engineThreads: EngineThreads | undefined;
   bus: Bus;
   store: ChallengeStore;
   /** Stop taking new requests, let running logins finish (at most graceMs), close everything. */
@@ -41,28 +49,47 @@ export interface RunningProxy {
 export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const { config, logger } = o;
   const role = o.role ?? config.main.role;
-  const bus = o.bus ?? createMemoryBus({ onError: (err, subject) => logger.error({ err, subject }, 'bus handler error') });
+  const runsEngine = role === 'engine' || role === 'both';
+  const threads = runsEngine ? config.main.engineThreads : 0;
+  // With nats_url each engine thread connects to NATS itself, like a separate engine process; without,
+  // the threads are bridged to this thread's bus (through the hub) and challenge store.
+  const bridged = threads > 0 && config.main.natsServers.length === 0;
+  const rawBus = o.bus ?? createMemoryBus({ onError: (err, subject) => logger.error({ err, subject }, 'bus handler error') });
+  const hub: BusHub | undefined = bridged ? createBusHub(rawBus) : undefined;
+  const bus = hub?.bus ?? rawBus;
   const store = o.store ?? createMemoryStore();
   const subs: Subscription[] = [];
   let engine: LoginEngine | undefined;
+  let engineThreads: EngineThreads | undefined;
   let radius: RadiusServer | undefined;
   let listeners: ListenerAddress[] = [];
   // Shutdown: new requests are dropped (the device retries elsewhere or later) while the sockets stay
   // open long enough to send the answers of logins already running.
   let draining = false;
   let waiting = 0;
-  const built = buildServers(config, logger, o.primaryFactory ?? (() => undefined));
+  // Duo and primary clients are only needed where the engine runs.
+  const built = runsEngine && threads === 0 ? buildServers(config, logger, o.primaryFactory ?? (() => undefined)) : undefined;
 
   // Every login transition is on the bus; the log gets the final answer of each login at info and,
-  // with --log-level debug, every transition.
-  if (logger.isLevelEnabled('debug')) {
+  // with --log-level debug, every transition. Subscribed before the engine threads start, so that they
+  // know from their first login that someone listens.
+  if (logger.isLevelEnabled('debug') && o.logTransitions !== false) {
     const logTransition = (payload: unknown) => logger.debug({ event: 'login-transition', login: payload as LoginEvent }, 'login transition');
     subs.push(bus.subscribe(Subjects.allEvents, logTransition));
   }
 
-  if (role === 'engine' || role === 'both') {
+  if (built) {
     engine = createLoginEngine({ servers: built.servers, store, bus, logger });
     subs.push(serveEngine(bus, (req) => handleLogged(engine!, req, logger)));
+  } else if (threads > 0) {
+    // Engine threads run the real primary clients (engine/primary-factory.ts): a primaryFactory given
+    // here is a function and cannot cross to another thread.
+    try {
+      engineThreads = await startEngineThreads({ count: threads, config, logger, bridge: hub ? { hub, store } : undefined });
+    } catch (err) {
+      await closeAll();
+      throw err;
+    }
   }
 
   if (role === 'listener' || role === 'both') {
@@ -101,6 +128,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     });
     const bound = await radius.listen();
     if (!bound.ok) {
+      await engineThreads?.stop(0);
       await closeAll();
       throw new Error(bound.error);
     }
@@ -109,7 +137,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
 
   async function closeAll() {
     for (const s of subs) s.unsubscribe();
-    await built.close();
+    await built?.close();
     if (!o.store) await store.close();
     if (!o.bus) await bus.close();
   }
@@ -118,6 +146,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     listeners,
     radius,
     engine,
+    engineThreads,
     bus,
     store,
     async stop(graceMs = 10_000) {
@@ -126,6 +155,9 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       draining = true;
       const until = Date.now() + graceMs;
       while ((waiting > 0 || (engine?.inFlight() ?? 0) > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      // Engine threads drain themselves (a login a listener gave up on, or one from another process over
+      // NATS, may still run there), with what is left of the grace; their answers still need the hub.
+      await engineThreads?.stop(Math.max(0, until - Date.now()));
       await radius?.close();
       await closeAll();
     },

@@ -2,7 +2,10 @@
 // against the standalone mock Duo in a child process, driven by a load generator in another child
 // process (load-child.ts). The CPU this process spends during a run (process.cpuUsage) divided by the
 // logins answered is the figure that does not depend on how the 2 cores are shared.
-//   node --import tsx --expose-gc bench/lib/proxy-cpu.ts [--conc 1,16,128] [--total 6000] [--hold 10000]
+//   node --import tsx --expose-gc bench/lib/proxy-cpu.ts [--conc 1,16,128] [--total 6000] [--hold 10000] [--threads N]
+// --threads N sets [main] engine_threads = N: the engines run in N worker threads of this process, so
+// the CPU figure (process.cpuUsage counts every thread) is spread over cores and logins/s with p50/p99
+// are the figures to compare.
 // Run it under `node --cpu-prof --import tsx ...` to profile the proxy alone.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ import { startProxy } from '../../engine/proxy.ts';
 import { buildServers, clientNetworks } from '../../engine/servers.ts';
 import type { DuoApi } from '../../machines/contracts.ts';
 import type { LoadResult } from './radius-load.ts';
+import { cpuOf } from './spawn-ready.ts';
 import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './mock-duo-child.ts';
 
 const { values: args } = parseArgs({
@@ -33,15 +37,20 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     // Answer Duo calls in process at once (no HTTPS): the proxy's cost without the Duo client.
     'fake-duo': { type: 'boolean', default: false },
+    threads: { type: 'string', default: '0' },
   },
 });
+const threads = Number(args.threads);
+if (!Number.isInteger(threads) || threads < 0) throw new Error('--threads wants a whole number');
+// The fake Duo is a function injected into this thread's engine; it cannot cross to a worker thread.
+if (threads > 0 && args['fake-duo']) throw new Error('--threads and --fake-duo do not go together');
 
 const SECRET = BENCH_SECRET;
 const dir = await mkdtemp(join(tmpdir(), 'authproxy-cpu-'));
 const mock = await startMockDuoChild(dir, { alice: approvingUser(0), hold: approvingUser(20_000) });
 const port = 20000 + Math.floor(Math.random() * 20000);
 const parsed = parseConfigText(
-  `[main]\nhttp_ca_certs_file=ca.pem\n` +
+  `[main]\nhttp_ca_certs_file=ca.pem\nengine_threads=${threads}\n` +
     `[radius_server_duo_only]\nikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mock.port}\n` +
     `radius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\ninterface=127.0.0.1\nport=${port}\nfailmode=secure\n`,
   join(dir, 'authproxy.cfg'),
@@ -103,12 +112,24 @@ function contextSwitches(): number {
   return m ? Number(m[1]) : Number.NaN;
 }
 
+/** CPU time of the main thread alone so far, µs (clock-tick resolution): with --threads, the part of
+ *  the process's CPU that does not spread over cores (listeners, bus hub, challenge store). */
+function mainThreadCpu(): number {
+  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 1e4;
+}
+
 async function measured(concurrency: number, total: number) {
   global.gc?.();
   const switches0 = contextSwitches();
+  const main0 = mainThreadCpu();
   const cpu0 = process.cpuUsage();
+  const [mock0, load0] = await Promise.all([cpuOf(mock.proc.pid!), cpuOf(load.pid!)]);
   const r = await run(concurrency, total);
   const cpu = process.cpuUsage(cpu0);
+  const mainUs = (mainThreadCpu() - main0) / Math.max(1, r.answered);
+  const [mock1, load1] = await Promise.all([cpuOf(mock.proc.pid!), cpuOf(load.pid!)]);
   const switches = (contextSwitches() - switches0) / Math.max(1, r.answered);
   const us = (cpu.user + cpu.system) / Math.max(1, r.answered);
   console.log(
@@ -116,10 +137,17 @@ async function measured(concurrency: number, total: number) {
       `(user ${(cpu.user / r.answered).toFixed(0)}, sys ${(cpu.system / r.answered).toFixed(0)}, ${switches.toFixed(1)} sleeps)  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  ` +
       `answered ${r.answered}/${r.sent} codes ${JSON.stringify(r.codes)}`,
   );
+  const per = (a: number, b: number) => ((b - a) / Math.max(1, r.answered)).toFixed(0);
+  console.log(
+    `       ${threads > 0 ? `main thread ${mainUs.toFixed(0)} µs/login, ` : ''}mock Duo CPU ${per(mock0, mock1)} µs/login, load generator CPU ${per(load0, load1)} µs/login`,
+  );
 }
 
 try {
-  console.log(`proxy-cpu: ${args['fake-duo'] ? 'instant in-process Duo' : 'HTTPS mock Duo'}, duo_only, push approved at once, node ${process.version}`);
+  console.log(
+    `proxy-cpu: ${args['fake-duo'] ? 'instant in-process Duo' : 'HTTPS mock Duo'}, duo_only, push approved at once, ` +
+      `${threads > 0 ? `engine in ${threads} worker thread(s)` : 'engine on the main thread'}, node ${process.version}`,
+  );
   await run(16, Number(args.warmup));
   for (const c of args.conc.split(',').map(Number)) await measured(c, c === 1 ? Math.ceil(Number(args.total) / 4) : Number(args.total));
   const holdN = Number(args.hold);

@@ -1,0 +1,78 @@
+// One engine worker thread ([main] engine_threads; started by engine/engine-threads.ts through
+// engine/ts-worker.js). It runs startProxy with role 'engine' on the same configuration as the main
+// thread: without nats_url on a bus and a challenge store bridged to the main thread's (so logins are
+// shared by the hub's queue group and a challenge issued here may be answered by any other thread),
+// with nats_url on its own NATS connection, as a separate engine process would.
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { connectWorkerBus } from '../adapters/bus/worker-bridge.ts';
+import type { Bus } from '../adapters/bus/types.ts';
+import { createLogger } from '../adapters/log/logger.ts';
+import { connectWorkerStore } from '../adapters/store/worker-bridge.ts';
+import type { ChallengeStore } from '../adapters/store/types.ts';
+import type { ProxyConfig } from '../config/index.ts';
+import { type Backplane, connectBackplane } from './backplane.ts';
+import { primaryFactory } from './primary-factory.ts';
+import { startProxy } from './proxy.ts';
+
+export interface EngineThreadData {
+  tsModule: string;
+  /** 1..N, the `thread` field of this thread's log lines. */
+  index: number;
+  /** The main thread's resolved configuration (after --mock-duo pointed sections at the mock). */
+  config: ProxyConfig;
+  logLevel: string;
+  /** Present unless the threads share work over NATS. */
+  busPort?: MessagePort;
+  storePort?: MessagePort;
+}
+
+/** Main → thread. */
+export type ToThread = { type: 'stop'; graceMs: number };
+/** Thread → main. */
+export type FromThread = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'stopped' };
+
+const data = workerData as EngineThreadData;
+const port = parentPort!;
+const logger = createLogger({ level: data.logLevel }).child({ thread: data.index });
+const send = (m: FromThread) => port.postMessage(m);
+
+try {
+  // engine_threads is the main thread's business: here the engine runs in this thread.
+  const config: ProxyConfig = { ...data.config, main: { ...data.config.main, engineThreads: 0 } };
+  let bus: Bus;
+  let store: ChallengeStore;
+  let backplane: Backplane | undefined;
+  if (data.busPort && data.storePort) {
+    bus = connectWorkerBus(data.busPort, { onError: (err, subject) => logger.error({ err, subject }, 'bus handler error') });
+    store = connectWorkerStore(data.storePort);
+  } else {
+    backplane = await connectBackplane(config, logger, { role: 'engine' });
+    if (!backplane) throw new Error('engine thread without a bridge needs nats_url');
+    ({ bus, store } = backplane);
+  }
+  // The main thread logs the debug transition lines (it hears every thread's events); doing it here too
+  // would print each one once per thread.
+  const proxy = await startProxy({ config, logger, role: 'engine', bus, store, primaryFactory, logTransitions: false });
+  port.on('message', (m: ToThread) => {
+    if (m.type !== 'stop') return;
+    void (async () => {
+      // Running logins finish (proxy.stop waits for the engine's in-flight count), their answers go out
+      // over the bus, and only then the bridges close.
+      await proxy.stop(m.graceMs);
+      if (backplane) await backplane.close();
+      else {
+        await bus.flush();
+        await store.close();
+        await bus.close();
+      }
+      logger.flush(() => {
+        send({ type: 'stopped' });
+        port.close();
+      });
+    })();
+  });
+  send({ type: 'ready' });
+} catch (err) {
+  send({ type: 'failed', message: (err as Error).message });
+  port.close();
+}
