@@ -5,7 +5,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { ClientRequest } from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -115,11 +114,12 @@ function signingCost(): Promise<Bench> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'duo-client-bench-'));
   const mock = await startMock(dir);
+  // Connections the Duo client (undici) opens: one per connection, TLS handshake included.
   let connections = 0;
-  const onResponse = (m: unknown) => {
-    if (!(m as { request: ClientRequest }).request.reusedSocket) connections++;
+  const onConnected = () => {
+    connections++;
   };
-  diagnostics.subscribe('http.client.response.finish', onResponse);
+  diagnostics.subscribe('undici:client:connected', onConnected);
   try {
     const ca = readFileSync(mock.ca, 'utf8');
     console.log(`mock Duo (own process) on https://localhost:${mock.port}; ${MEASURE_MS} ms per figure after ${WARMUP_MS} ms warm-up`);
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       console.log(`${t.name}: ${Math.round(hz).toLocaleString('en')} signs/s`);
     }
   } finally {
-    diagnostics.unsubscribe('http.client.response.finish', onResponse);
+    diagnostics.unsubscribe('undici:client:connected', onConnected);
     mock.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }

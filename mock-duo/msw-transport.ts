@@ -2,15 +2,26 @@
 // Request handed to msw's `getResponse`, with no socket in between. Tests drive the real Duo client
 // (signing, envelopes, classification, 429 back-off) against `mock.handlers` this way whatever HTTP
 // library the production transport uses; msw's setupServer only sees node:http and fetch.
+//
+// Timing is the real transport's (adapters/duo/transport.ts): the exchange is bounded by budgetMs (at
+// least MIN_EXCHANGE_MS) and by the caller's signal, so a mock fault that hangs or answers late gives
+// the same 'timeout' result. There is no connect phase to bound.
 import { getResponse, type RequestHandler } from 'msw';
 import type { HttpRequest, HttpResult, Transport } from '../adapters/duo/transport.ts';
+
+const MIN_EXCHANGE_MS = 100;
 
 export function createMswTransport(handlers: RequestHandler[], origin: string): Transport {
   const closing = new AbortController();
   return {
     async request(r: HttpRequest): Promise<HttpResult> {
       if (r.signal?.aborted) return { ok: false, kind: 'timeout', message: 'the login deadline passed before the request was sent' };
-      const signal = r.signal ? AbortSignal.any([r.signal, closing.signal]) : closing.signal;
+      const exchange = new AbortController();
+      const signals = [exchange.signal, closing.signal, ...(r.signal ? [r.signal] : [])];
+      const signal = AbortSignal.any(signals);
+      // A ref'd timer, as the real transport's: AbortSignal.timeout would let a hung test's event loop empty.
+      const budgetMs = Math.max(r.budgetMs, MIN_EXCHANGE_MS);
+      const timer = setTimeout(() => exchange.abort(), budgetMs);
       const request = new Request(new URL(r.path, origin), {
         method: r.method,
         headers: r.headers,
@@ -18,7 +29,16 @@ export function createMswTransport(handlers: RequestHandler[], origin: string): 
         signal,
       });
       const aborted = new Promise<HttpResult>((resolve) =>
-        signal.addEventListener('abort', () => resolve({ ok: false, kind: 'timeout', message: 'the login deadline passed before Duo answered' }), { once: true }),
+        signal.addEventListener(
+          'abort',
+          () =>
+            resolve({
+              ok: false,
+              kind: 'timeout',
+              message: exchange.signal.aborted ? `Duo did not answer within ${r.budgetMs} ms` : 'the login deadline passed before Duo answered',
+            }),
+          { once: true },
+        ),
       );
       const answered = (async (): Promise<HttpResult> => {
         const res = await getResponse(handlers, request);
@@ -28,7 +48,11 @@ export function createMswTransport(handlers: RequestHandler[], origin: string): 
         for (const [k, v] of res.headers) headers[k] = v;
         return { ok: true, status: res.status, headers, body: await res.text() };
       })();
-      return Promise.race([answered, aborted]);
+      try {
+        return await Promise.race([answered, aborted]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     close() {
       closing.abort();

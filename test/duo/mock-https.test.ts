@@ -3,7 +3,6 @@
 // real TCP (an RST, a request never answered), and the bytes on the wire.
 import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createDuoClient } from '../../adapters/duo/client.ts';
 import type { DuoClient, DuoClientOptions } from '../../adapters/duo/types.ts';
@@ -15,19 +14,32 @@ import { startCaptureServer, startConnectProxy, startSilentServer } from './prox
 let duo: MockDuoServer;
 const clients: DuoClient[] = [];
 
-// Every response our client reads, and whether it came over a pooled connection.
+// Every response our client reads, and whether it came over a pooled connection: undici's diagnostics
+// channels tell which socket each request was written on (a socket seen before is a reused one) and
+// when its response was read to the end.
 const responses: { host: string; reused: boolean }[] = [];
+const usedSockets = new WeakSet<object>();
+const sent = new WeakMap<object, boolean>();
+type UndiciRequest = { host: string | null };
+const onSendHeaders = (msg: unknown) => {
+  const { request, socket } = msg as { request: UndiciRequest; socket: object };
+  sent.set(request, usedSockets.has(socket));
+  usedSockets.add(socket);
+};
 const onResponse = (msg: unknown) => {
-  const req = (msg as { request: ClientRequest }).request;
-  responses.push({ host: String(req.getHeader('host')), reused: req.reusedSocket });
+  const { request } = msg as { request: UndiciRequest };
+  const reused = sent.get(request);
+  if (reused !== undefined) responses.push({ host: String(request.host), reused });
 };
 
 before(async () => {
   duo = await startMockDuoServer({ fixture: duoFixture('localhost') });
-  diagnostics.subscribe('http.client.response.finish', onResponse);
+  diagnostics.subscribe('undici:client:sendHeaders', onSendHeaders);
+  diagnostics.subscribe('undici:request:trailers', onResponse);
 });
 after(async () => {
-  diagnostics.unsubscribe('http.client.response.finish', onResponse);
+  diagnostics.unsubscribe('undici:client:sendHeaders', onSendHeaders);
+  diagnostics.unsubscribe('undici:request:trailers', onResponse);
   for (const c of clients) c.close();
   await duo.close();
 });

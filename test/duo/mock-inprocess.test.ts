@@ -1,20 +1,19 @@
-// Our client in both dialects against the mock Duo's msw handlers in process (setupServer): the
-// answers each user gets, and the classification of every fault kind on preauth and on auth.
+// Our client in both dialects against the mock Duo's msw handlers in process (no socket: msw's
+// setupServer would not see the undici transport, so the client runs over a Transport that hands each
+// request to the handlers): the answers each user gets, and the classification of every fault kind on
+// preauth and on auth. test/duo/mock-https.test.ts runs the real transport against the same mock.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { setupServer } from 'msw/node';
-import { createDuoClient } from '../../adapters/duo/client.ts';
+import { beforeEach, describe, test } from 'node:test';
+import { clientOver } from '../../adapters/duo/client.ts';
 import type { DuoClient, DuoClientOptions } from '../../adapters/duo/types.ts';
 import type { DuoErrorKind, DuoOutcome } from '../../machines/contracts.ts';
 import { createMockDuo } from '../../mock-duo/index.ts';
+import { createMswTransport } from '../../mock-duo/msw-transport.ts';
 import { ALICE_FACTORS, ALICE_PROMPT, BOB_FACTORS, BOB_PHONE2, BOB_PROMPT, duoFixture, IKEY, SKEY } from './fixture.ts';
 
 const HOST = 'api-test.duosecurity.com';
 const mock = createMockDuo({ fixture: duoFixture(HOST) });
-const server = setupServer(...mock.handlers);
 
-before(() => server.listen({ onUnhandledRequest: 'error' }));
-after(() => server.close());
 beforeEach(() => {
   mock.reset();
   mock.faults.clear();
@@ -28,7 +27,7 @@ const PATHS = {
 
 function client(dialect: 'rest_v1' | 'auth_v2', extra: Partial<DuoClientOptions> = {}): DuoClient & { sleeps: number[] } {
   const sleeps: number[] = [];
-  const c = createDuoClient({
+  const c = clientOver(createMswTransport(mock.handlers, `https://${HOST}`), {
     dialect,
     ikey: IKEY,
     skey: SKEY,
