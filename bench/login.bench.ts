@@ -50,6 +50,11 @@ const proxy = await spawnReady([bin, 'start', '-c', join(dir, 'authproxy.cfg'), 
   await mock.stop();
   throw e;
 });
+// The same duo_only section in a proxy whose engine runs in one worker thread ([main] engine_threads):
+// the RADIUS listener and the engine then each get an event loop.
+const portThreaded = ports.duoOnly + 5;
+await writeFile(join(dir, 'threaded.cfg'), `[main]\nhttp_ca_certs_file=ca.pem\nengine_threads=1\n[radius_server_duo_only]\n${duo}\nport=${portThreaded}\n`);
+const threaded = await spawnReady([bin, 'start', '-c', join(dir, 'threaded.cfg'), '--log-level', 'warn'], { timeoutMs: 30_000 });
 const bare = await spawnReady(['--import', 'tsx', join(import.meta.dirname, 'lib', 'bare-listener.ts'), SECRET]);
 const barePort = Number(bare.ready.port);
 
@@ -60,6 +65,7 @@ try {
   // Warm up TLS connections and JIT.
   await runLoad({ port: ports.duoOnly, secret: SECRET, concurrency: 16, total: N(500), attributes: () => pap('alice', 'push') });
   await runLoad({ port: barePort, secret: SECRET, concurrency: 16, total: N(2000), attributes: () => pap('alice', 'push') });
+  await runLoad({ port: portThreaded, secret: SECRET, concurrency: 16, total: N(500), attributes: () => pap('alice', 'push') });
 
   console.log('\nlogins per second (push approved at once), and the bare listener under the same load:');
   for (const concurrency of [1, 16, 128]) {
@@ -68,14 +74,22 @@ try {
     const cpu = await cpuCounters();
     const d = await runLoad({ port: ports.duoOnly, secret: SECRET, concurrency, total, attributes: () => pap('alice', 'push') });
     const spent = await cpuSpent(cpu, d.answered);
+    const tcpu = await cpuCounters(threaded);
+    const t = await runLoad({ port: portThreaded, secret: SECRET, concurrency, total, attributes: () => pap('alice', 'push') });
+    const tspent = await cpuSpent(tcpu, t.answered, threaded);
     const a = await runLoad({ port: portAuto, secret: SECRET, concurrency, total, attributes: () => pap('alice', 'hunter2,push') });
     console.log(`  c=${String(concurrency).padEnd(3)} bare listener      ${fmt(b)}`);
     console.log(`  c=${String(concurrency).padEnd(3)} duo_only           ${fmt(d)}   ratio to bare ${(d.perSecond / b.perSecond).toFixed(3)}`);
+    console.log(`  c=${String(concurrency).padEnd(3)} duo_only, 1 thread ${fmt(t)}   ratio to bare ${(t.perSecond / b.perSecond).toFixed(3)}`);
     console.log(`  c=${String(concurrency).padEnd(3)} auto+duo_only_cl.  ${fmt(a)}   ratio to bare ${(a.perSecond / b.perSecond).toFixed(3)}`);
     console.log(
       `        duo_only CPU per login: proxy ${spent.proxy.toFixed(0)} µs, mock Duo ${spent.mock.toFixed(0)} µs, load generator ${spent.generator.toFixed(0)} µs; ` +
         `the ${CORES} cores allow at most ${((CORES * 1e6) / (spent.proxy + spent.mock + spent.generator)).toFixed(0)} logins/s at this cost, ` +
         `one core for the proxy's event loop ${(1e6 / spent.proxy).toFixed(0)}/s`,
+    );
+    console.log(
+      `        duo_only with engine_threads=1, CPU per login: proxy ${tspent.proxy.toFixed(0)} µs (both threads), mock Duo ${tspent.mock.toFixed(0)} µs, ` +
+        `load generator ${tspent.generator.toFixed(0)} µs; ceiling on ${CORES} cores ${((CORES * 1e6) / (tspent.proxy + tspent.mock + tspent.generator)).toFixed(0)} logins/s`,
     );
   }
 
@@ -136,19 +150,19 @@ try {
   );
   console.log('\nFor scale (the issue, measured on this machine): Duo proxy 4.0.2 does 61-65 logins/s at c=1, 84-94 at c=16 (p99 ~320 ms), ~100 at c=128, 500 waiting pushes in 110 MB, loses ~13 % of a 500-wide burst.');
 } finally {
-  await Promise.all([proxy.stop(), bare.stop(), mock.stop(), ldap.stop()]);
+  await Promise.all([proxy.stop(), threaded.stop(), bare.stop(), mock.stop(), ldap.stop()]);
   await rm(dir, { recursive: true, force: true });
 }
 
 /** CPU counters of the three processes of a duo_only run: the proxy, the mock Duo, and this one (the load generator). */
-async function cpuCounters() {
-  const [p, m] = await Promise.all([cpuOf(proxy.proc.pid!), cpuOf(mock.proc.pid!)]);
+async function cpuCounters(of = proxy) {
+  const [p, m] = await Promise.all([cpuOf(of.proc.pid!), cpuOf(mock.proc.pid!)]);
   const g = process.cpuUsage();
   return { proxy: p, mock: m, generator: g.user + g.system };
 }
 
-async function cpuSpent(before: Awaited<ReturnType<typeof cpuCounters>>, logins: number) {
-  const now = await cpuCounters();
+async function cpuSpent(before: Awaited<ReturnType<typeof cpuCounters>>, logins: number, of = proxy) {
+  const now = await cpuCounters(of);
   const per = (k: keyof typeof now) => (now[k] - before[k]) / Math.max(1, logins);
   return { proxy: per('proxy'), mock: per('mock'), generator: per('generator') };
 }
