@@ -3,7 +3,7 @@
 // load generator. Baseline in the same run: the bare listener (trivial handler) under the same load.
 // Also: challenge-mode logins (two rounds), a burst of 2,000 logins with 3 s pushes (lost = no answer,
 // no retransmission), and 10,000 logins held waiting on pushes (proxy RSS, and Status-Server round
-// trips while they wait as a measure of event-loop delay).
+// trips while they wait as a measure of event-loop delay; lib/hold-memory.ts).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,8 @@ import { findValues } from '../adapters/radius/attributes.ts';
 import { createRadiusClient } from '../adapters/radius/client.ts';
 import { type LoadResult, pap, percentile, runLoad } from './lib/radius-load.ts';
 import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, AUTHPROXY_BIN, approvingUser, startMockDuoChild } from './lib/mock-duo-child.ts';
-import { cpuOf, rssOf, spawnReady } from './lib/spawn-ready.ts';
+import { cpuOf, spawnReady } from './lib/spawn-ready.ts';
+import { holdMemory } from './lib/hold-memory.ts';
 import { Client } from 'ldapts';
 import * as slapd from '../test/harness/slapd.ts';
 
@@ -22,7 +23,7 @@ const N = (n: number) => (quick ? Math.ceil(n / 10) : n);
 
 const dir = await mkdtemp(join(tmpdir(), 'authproxy-bench-'));
 const users = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`user${i}`, approvingUser(0)]));
-const mock = await startMockDuoChild(dir, { ...users, alice: approvingUser(0), slow: approvingUser(3000), hold: approvingUser(20_000) });
+const mock = await startMockDuoChild(dir, { ...users, alice: approvingUser(0), slow: approvingUser(3000) });
 const bin = AUTHPROXY_BIN;
 const duo = `ikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mock.port}\nradius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\ninterface=127.0.0.1`;
 const ports = { duoOnly: 28120 + Math.floor(Math.random() * 1000) };
@@ -120,33 +121,31 @@ try {
   const burst = await runLoad({ port: ports.duoOnly, secret: SECRET, concurrency: 2000, total: 2000, timeoutMs: 15_000, attributes: () => pap('slow', 'push') });
   console.log(`\nburst: 2,000 logins at once, 3 s pushes, no retransmission: answered ${burst.answered}, lost ${burst.lost}, p50 ${burst.p50.toFixed(0)} ms, p99 ${burst.p99.toFixed(0)} ms, accepts ${burst.codes[2] ?? 0}`);
 
-  // The held logins go to a proxy of their own, so that its RSS is not the heap the runs above grew.
-  const holdN = N(10_000);
-  const holdPort = ports.duoOnly + 4;
-  await writeFile(join(dir, 'hold.cfg'), `[main]\nhttp_ca_certs_file=ca.pem\n[radius_server_duo_only]\n${duo}\nport=${holdPort}\n`);
-  const holder = await spawnReady([bin, 'start', '-c', join(dir, 'hold.cfg'), '--log-level', 'warn'], { timeoutMs: 30_000 });
-  await runLoad({ port: holdPort, secret: SECRET, concurrency: 16, total: N(500), attributes: () => pap('alice', 'push') });
-  const rssBefore = await rssOf(holder.proc.pid!);
-  const holding = runLoad({ port: holdPort, secret: SECRET, concurrency: holdN, total: holdN, timeoutMs: 60_000, sockets: 48, attributes: () => pap('hold', 'push') });
-  await new Promise((r) => setTimeout(r, 8000));
-  const rssHolding = await rssOf(holder.proc.pid!);
-  const probe = createRadiusClient({ secret: SECRET, sockets: 1 });
+  // The held logins go to a proxy of their own (and a mock Duo of their own, whose pushes wait 50 s), so
+  // that its RSS is not the heap the runs above grew; RSS is read once the mock Duo holds every push.
   const rtts: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const t0 = performance.now();
-    const r = await probe.request({ host: '127.0.0.1', port: holdPort }, [], { code: 12, timeoutMs: 2000, retransmitMs: 0 });
-    if (r.ok) rtts.push(performance.now() - t0);
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  await probe.close();
+  const hold = await holdMemory({
+    n: N(10_000),
+    warm: N(500),
+    port: ports.duoOnly + 4,
+    whileHolding: async (holdPort) => {
+      const probe = createRadiusClient({ secret: SECRET, sockets: 1 });
+      for (let i = 0; i < 50; i++) {
+        const t0 = performance.now();
+        const r = await probe.request({ host: '127.0.0.1', port: holdPort }, [], { code: 12, timeoutMs: 2000, retransmitMs: 0 });
+        if (r.ok) rtts.push(performance.now() - t0);
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      await probe.close();
+    },
+  });
   rtts.sort((a, b) => a - b);
-  const held = await holding;
-  await holder.stop();
   console.log(
-    `\n${holdN} logins held waiting on 20 s pushes (a fresh proxy, warmed by ${N(500)} logins): RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, ${(rssHolding / 2 ** 20).toFixed(0)} MB while waiting ` +
-      `(${((rssHolding - rssBefore) / holdN / 1024).toFixed(1)} KiB per waiting login); ` +
+    `\n${hold.n} logins held waiting on 50 s pushes (a fresh proxy, warmed by ${N(500)} logins; read with ${hold.inFlight} of them at the mock Duo): ` +
+      `RSS ${(hold.rssBefore / 2 ** 20).toFixed(0)} MB before, ${(hold.rssHolding / 2 ** 20).toFixed(0)} MB while waiting ` +
+      `(${hold.perLoginKiB.toFixed(1)} KiB per waiting login); ` +
       `Status-Server RTT while waiting p50 ${percentile(rtts, 50).toFixed(2)} ms p99 ${percentile(rtts, 99).toFixed(2)} ms (${rtts.length}/50 answered); ` +
-      `then answered ${held.answered}, lost ${held.lost}`,
+      `then answered ${hold.held.answered}, lost ${hold.held.lost}`,
   );
   console.log('\nFor scale (the issue, measured on this machine): Duo proxy 4.0.2 does 61-65 logins/s at c=1, 84-94 at c=16 (p99 ~320 ms), ~100 at c=128, 500 waiting pushes in 110 MB, loses ~13 % of a 500-wide burst.');
 } finally {

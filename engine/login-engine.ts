@@ -19,6 +19,7 @@ import {
   type LoginInput,
   type LoginMode,
   type LoginOptions,
+  type LoginRequest,
   type PrimaryAuthInput,
   type PrimaryAuthOutput,
   loginMachine,
@@ -74,66 +75,11 @@ export function createLoginEngine(deps: {
     if (secret === undefined) return { kind: 'drop', reason: 'unknown client' };
     running++;
     try {
-      const view = readRequest(req, secret, server);
-      const publish = (ev: Omit<LoginEvent, 'loginId' | 'server' | 'clientIp' | 'at' | 'user'>) =>
-        deps.bus.publish(Subjects.events(server.name, req.loginId), {
-          loginId: req.loginId,
-          server: server.name,
-          user: view.username,
-          clientIp: req.clientIp,
-          at: new Date(now()).toISOString(),
-          ...ev,
-        } satisfies LoginEvent);
-      // Transitions go to authproxy.events.<server>.<loginId>; when nobody can receive them (an
-      // in-process bus with no event subscriber) the actor runs without inspection, which costs a
-      // third of its CPU.
-      const wanted = deps.bus.hasSubscribers?.(Subjects.events(server.name, req.loginId)) ?? true;
-      const inspect = wanted
-        ? (e: Parameters<typeof loginEventFromInspection>[0]) => {
-            const ev = loginEventFromInspection(e, new Date(now()).toISOString());
-            if (ev) deps.bus.publish(Subjects.events(server.name, ev.loginId), ev);
-          }
-        : undefined;
-
-      const machine = machineFor(server);
-      let actor: ReturnType<typeof createActor<typeof machine>>;
-      if (view.state !== undefined) {
-        const taken = await deps.store.take(view.state, { clientIp: req.clientIp, username: view.username });
-        if (taken.status !== 'ok') {
-          publish({ state: 'unknown-challenge', event: 'ANSWER', detail: { reason: taken.status } });
-          deps.logger.info({ event: 'unknown-challenge', server: server.name, loginId: req.loginId, clientIp: req.clientIp, reason: taken.status }, 'Response to unknown or mismatched AccessChallenge');
-          return rejectReply(Messages.unknownChallenge);
-        }
-        actor = createActor(machine, { snapshot: taken.record.snapshot as never, input: undefined as never, inspect });
-        actor.start();
-        actor.send({
-          type: 'ANSWER',
-          now: now(),
-          clientIp: req.clientIp,
-          clientIpAttrValue: view.clientIpAttrValue,
-          username: view.username,
-          password: view.password,
-          passwordUndecodable: view.passwordUndecodable,
-        });
-      } else {
-        const input: LoginInput = {
-          loginId: req.loginId,
-          server: server.name,
-          mode: server.mode,
-          options: server.options,
-          request: {
-            username: view.username,
-            password: view.password,
-            passwordUndecodable: view.passwordUndecodable,
-            clientIpAttrValue: view.clientIpAttrValue,
-            clientIp: req.clientIp,
-            attributes: req.attributes,
-          },
-          now: now(),
-        };
-        actor = createActor(machine, { input, inspect });
-        actor.start();
-      }
+      // The decoded request (its clear password included) lives in begin() only: this frame waits for
+      // the whole login, a push included.
+      const begun = await begin(req, server, secret);
+      if (!('actor' in begun)) return begun.reply;
+      const { actor } = begun;
       try {
         const settled = await settle(actor);
         if (settled.status === 'done') return settled.reply;
@@ -160,7 +106,83 @@ export function createLoginEngine(deps: {
     }
   }
 
+  /** The login's actor, started on this request (a new login, or the answer to a challenge); or the
+   *  reply when the request names a challenge the store does not have. */
+  async function begin(req: LoginRequestMessage, server: EngineServer, secret: string): Promise<{ actor: LoginActor } | { reply: LoginReply }> {
+    const view = readRequest(req, secret, server);
+    // Transitions go to authproxy.events.<server>.<loginId>; when nobody can receive them (an
+    // in-process bus with no event subscriber) the actor runs without inspection, which costs a
+    // third of its CPU.
+    const wanted = deps.bus.hasSubscribers?.(Subjects.events(server.name, req.loginId)) ?? true;
+    const inspect = wanted ? inspector(deps.bus, server.name, now) : undefined;
+    const machine = machineFor(server);
+    if (view.state !== undefined) {
+      const taken = await deps.store.take(view.state, { clientIp: req.clientIp, username: view.username });
+      if (taken.status !== 'ok') {
+        deps.bus.publish(Subjects.events(server.name, req.loginId), {
+          loginId: req.loginId,
+          server: server.name,
+          user: view.username,
+          clientIp: req.clientIp,
+          at: new Date(now()).toISOString(),
+          state: 'unknown-challenge',
+          event: 'ANSWER',
+          detail: { reason: taken.status },
+        } satisfies LoginEvent);
+        deps.logger.info({ event: 'unknown-challenge', server: server.name, loginId: req.loginId, clientIp: req.clientIp, reason: taken.status }, 'Response to unknown or mismatched AccessChallenge');
+        return { reply: rejectReply(Messages.unknownChallenge) };
+      }
+      const actor = createActor(machine, { snapshot: taken.record.snapshot as never, input: undefined as never, inspect });
+      actor.start();
+      actor.send({
+        type: 'ANSWER',
+        now: now(),
+        clientIp: req.clientIp,
+        clientIpAttrValue: view.clientIpAttrValue,
+        username: view.username,
+        password: view.password,
+        passwordUndecodable: view.passwordUndecodable,
+      });
+      return { actor };
+    }
+    const input: LoginInput = {
+      loginId: req.loginId,
+      server: server.name,
+      mode: server.mode,
+      options: server.options,
+      request: {
+        username: view.username,
+        password: view.password,
+        passwordUndecodable: view.passwordUndecodable,
+        clientIpAttrValue: view.clientIpAttrValue,
+        clientIp: req.clientIp,
+        attributes: req.attributes,
+      },
+      now: now(),
+    };
+    const actor = createActor(machine, { input, inspect });
+    actor.start();
+    // XState keeps an actor's input for the actor's whole life (actor.options.input), though the
+    // machine reads it only while starting: its context has what it needs from here on. Without this,
+    // a login waiting on a push would keep the request's attributes and its clear password.
+    input.request = SPENT_REQUEST;
+    return { actor };
+  }
+
   return { handle, inFlight: () => running };
+}
+
+type LoginActor = ReturnType<typeof createActor<ReturnType<typeof provideFor>>>;
+
+/** What a started login's input keeps of its request (see begin). */
+const SPENT_REQUEST: LoginRequest = Object.freeze({ clientIp: '', attributes: [] });
+
+/** Publishes every transition of a login, redacted, on its events subject. */
+function inspector(bus: Bus, server: string, now: () => number) {
+  return (e: Parameters<typeof loginEventFromInspection>[0]): void => {
+    const ev = loginEventFromInspection(e, new Date(now()).toISOString());
+    if (ev) bus.publish(Subjects.events(server, ev.loginId), ev);
+  };
 }
 
 /** The machine with this section's adapters injected as its actors. */

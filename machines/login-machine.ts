@@ -63,7 +63,9 @@ export const loginMachine = setup({
   guards: loginGuards,
   actions: {
     setReply: assign((_, reply: LoginReply) => ({ reply })),
-    keepPrimaryAttributes: assign(({ context }) => ({ primaryAttributes: context.primaryResult?.attributes ?? [] })),
+    // Primary auth is over and accepted: the request's attributes were for it alone. Dropped here too
+    // because the split-password path (primarySplit) leaves them, and the login may now wait on a push.
+    keepPrimaryAttributes: assign(({ context }) => ({ primaryAttributes: context.primaryResult?.attributes ?? [], requestAttributes: [] })),
     openEnrollChallenge: assign(({ context }) => {
       const status = context.preauth?.ok ? context.preauth.value.status ?? '' : '';
       return { challenge: openChallenge(context, 'enroll', status, {}), reply: challengeReply(status) };

@@ -90,27 +90,47 @@ export function settledOf(snapshot: LoginSnapshot): Settled | undefined {
  * expected outcome: every expected failure is a reply).
  */
 export function settle(actor: AnyActorRef): Promise<Settled> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const check = (s: LoginSnapshot) => {
-      if (done) return;
-      if (s.status === 'error') {
-        done = true;
-        sub?.unsubscribe();
-        reject(s.error instanceof Error ? s.error : new Error('login actor failed'));
-        return;
-      }
-      const r = settledOf(s);
-      if (r) {
-        done = true;
-        sub?.unsubscribe();
-        resolve(r);
-      }
-    };
-    // Declared before the subscription on purpose: `check` may run before subscribe() returns.
-    // eslint-disable-next-line prefer-const
-    let sub: { unsubscribe(): void } | undefined;
-    sub = actor.subscribe({ next: (s: LoginSnapshot) => check(s), error: (e: unknown) => check({ status: 'error', error: e } as LoginSnapshot) });
-    check(actor.getSnapshot() as LoginSnapshot);
-  });
+  return new Promise((resolve, reject) => new Settling(resolve, reject).watch(actor));
+}
+
+/**
+ * The observer behind settle(), a class on purpose: it lives as long as the login waits (a push can
+ * take a minute, thousands may wait at once), and XState binds each observer function. Arrows would be
+ * renamed by tsx (esbuild keepNames, Object.defineProperty), which puts each of them and each bound
+ * copy in dictionary mode: ~1.3 KiB more per waiting login. Methods are not renamed.
+ */
+class Settling {
+  private sub: { unsubscribe(): void } | undefined;
+  private done = false;
+  constructor(
+    private readonly resolve: (s: Settled) => void,
+    private readonly reject: (e: Error) => void,
+  ) {}
+
+  watch(actor: AnyActorRef): void {
+    this.sub = actor.subscribe(this);
+    // The actor may already be settled: a waiting actor counts as settled at once.
+    this.next(actor.getSnapshot() as LoginSnapshot);
+    if (this.done) this.sub.unsubscribe();
+  }
+
+  next(s: LoginSnapshot): void {
+    if (this.done) return;
+    if (s.status === 'error') return this.fail(s.error);
+    const r = settledOf(s);
+    if (!r) return;
+    this.done = true;
+    this.sub?.unsubscribe();
+    this.resolve(r);
+  }
+
+  error(e: unknown): void {
+    if (!this.done) this.fail(e);
+  }
+
+  private fail(e: unknown): void {
+    this.done = true;
+    this.sub?.unsubscribe();
+    this.reject(e instanceof Error ? e : new Error('login actor failed'));
+  }
 }

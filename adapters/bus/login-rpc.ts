@@ -27,24 +27,44 @@ export interface LoginReplyMessage {
   reply: LoginReply;
 }
 
-export async function callEngine(
+/** One login waiting for its engine's answer: the reply subscription, the wait timer, and the promise. */
+class EngineCall {
+  sub: Subscription | undefined;
+  timer: NodeJS.Timeout | undefined;
+  private resolve: ((m: LoginReplyMessage | undefined) => void) | undefined;
+  readonly answer = new Promise<LoginReplyMessage | undefined>((resolve) => (this.resolve = resolve));
+
+  end(m: LoginReplyMessage | undefined): void {
+    const resolve = this.resolve;
+    if (resolve === undefined) return;
+    this.resolve = undefined;
+    clearTimeout(this.timer);
+    this.sub?.unsubscribe();
+    resolve(m);
+  }
+}
+
+/**
+ * Sends the request and resolves with the engine's answer, or undefined after timeoutMs. Not an async
+ * function, and the callbacks hold the call alone: a login waiting on a push keeps neither the request
+ * nor a suspended frame here.
+ */
+export function callEngine(
   bus: Bus,
   req: Omit<LoginRequestMessage, 'replySubject'>,
   timeoutMs: number,
 ): Promise<LoginReplyMessage | undefined> {
   const replySubject = Subjects.loginReply(req.loginId);
-  let sub: Subscription | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  const call = new EngineCall();
   try {
-    return await new Promise<LoginReplyMessage | undefined>((resolve) => {
-      sub = bus.subscribe(replySubject, (payload) => resolve(payload as LoginReplyMessage));
-      timer = setTimeout(() => resolve(undefined), timeoutMs);
-      bus.publish(Subjects.loginRequest, { ...req, replySubject } satisfies LoginRequestMessage);
-    });
-  } finally {
-    clearTimeout(timer);
-    sub?.unsubscribe();
+    call.sub = bus.subscribe(replySubject, (payload) => call.end(payload as LoginReplyMessage));
+    call.timer = setTimeout(() => call.end(undefined), timeoutMs);
+    bus.publish(Subjects.loginRequest, { ...req, replySubject } satisfies LoginRequestMessage);
+  } catch (err) {
+    call.end(undefined);
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
+  return call.answer;
 }
 
 export function serveEngine(bus: Bus, handle: (req: LoginRequestMessage) => Promise<LoginReply>): Subscription {
@@ -52,8 +72,10 @@ export function serveEngine(bus: Bus, handle: (req: LoginRequestMessage) => Prom
     Subjects.loginRequest,
     (payload) => {
       const req = payload as LoginRequestMessage;
+      // The answer callback keeps the two strings it needs, not the request (a push may take a minute).
+      const { replySubject, loginId } = req;
       handle(req).then(
-        (reply) => bus.publish(req.replySubject, { loginId: req.loginId, reply } satisfies LoginReplyMessage),
+        (reply) => bus.publish(replySubject, { loginId, reply } satisfies LoginReplyMessage),
         // The engine's handler answers every expected failure itself; an exception here is a bug. Stay
         // silent towards the device (it retries) rather than guess an answer.
         () => undefined,

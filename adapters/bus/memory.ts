@@ -8,18 +8,39 @@
 import type { Bus, SubscribeOptions, Subscription } from './types.ts';
 import { subjectMatches } from './wildcards.ts';
 
-interface Sub {
-  readonly pattern: string;
-  readonly queue: string | undefined;
-  readonly handler: (payload: unknown, subject: string) => void;
-  active: boolean;
+const isWildcard = (pattern: string) => pattern.includes('*') || pattern.includes('>');
+
+interface Subscribers {
+  readonly exact: Map<string, Sub[]>;
+  readonly wild: Sub[];
 }
 
-const isWildcard = (pattern: string) => pattern.includes('*') || pattern.includes('>');
+/** A subscriber, and its own Subscription: every login waiting on a push holds one (its reply subject),
+ *  so unsubscribe is a method rather than a closure per subscription. */
+class Sub implements Subscription {
+  active = true;
+  constructor(
+    readonly pattern: string,
+    readonly queue: string | undefined,
+    readonly handler: (payload: unknown, subject: string) => void,
+    private readonly subscribers: Subscribers,
+  ) {}
+
+  unsubscribe(): void {
+    if (!this.active) return;
+    this.active = false;
+    const { exact, wild } = this.subscribers;
+    const list = isWildcard(this.pattern) ? wild : exact.get(this.pattern);
+    const i = list?.indexOf(this) ?? -1;
+    if (list && i >= 0) list.splice(i, 1);
+    if (list && list.length === 0 && list !== wild) exact.delete(this.pattern);
+  }
+}
 
 export function createMemoryBus(opts: { onError?: (err: unknown, subject: string) => void } = {}): Bus {
   const exact = new Map<string, Sub[]>();
   const wild: Sub[] = [];
+  const subscribers: Subscribers = { exact, wild };
   const rr = new Map<string, number>(); // round-robin position per queue group
   let closed = false;
 
@@ -68,23 +89,14 @@ export function createMemoryBus(opts: { onError?: (err: unknown, subject: string
       }
     },
     subscribe(subject, handler, o: SubscribeOptions = {}): Subscription {
-      const s: Sub = { pattern: subject, queue: o.queue, handler, active: true };
+      const s = new Sub(subject, o.queue, handler, subscribers);
       if (isWildcard(subject)) wild.push(s);
       else {
         const list = exact.get(subject);
         if (list) list.push(s);
         else exact.set(subject, [s]);
       }
-      return {
-        unsubscribe: () => {
-          if (!s.active) return;
-          s.active = false;
-          const list = isWildcard(subject) ? wild : exact.get(subject);
-          const i = list?.indexOf(s) ?? -1;
-          if (list && i >= 0) list.splice(i, 1);
-          if (list && list.length === 0 && list !== wild) exact.delete(subject);
-        },
-      };
+      return s;
     },
     hasSubscribers(subject) {
       return exact.has(subject) || wild.some((s) => subjectMatches(s.pattern, subject));

@@ -30,13 +30,14 @@ const MASK = 'xxxxxxxx';
 export function createAuthV2(ctx: CallContext, o: AuthV2Options): DuoApi {
   const devices = createDeviceCache(o.deviceCacheMs, ctx.now);
 
-  async function call(
+  // Chained, not async: each auth_status long-poll waits here while the user looks at the push.
+  function call(
     r: Omit<DuoRequest, 'version' | 'logParams'> & { logParams?: Record<string, string> },
     signal: AbortSignal | undefined,
     deadline: number | undefined,
   ): Promise<Envelope> {
     const req: DuoRequest = { ...r, version: 5, logParams: r.logParams ?? r.params };
-    return envelopeOf(await duoCallSyncingClock(ctx, req, signal, deadline));
+    return duoCallSyncingClock(ctx, req, signal, deadline).then(envelopeOf);
   }
 
   async function preauthFor(user: string, ipaddr: string, as: DuoCall, signal?: AbortSignal, deadline?: number): Promise<PreauthV2> {

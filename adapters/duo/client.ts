@@ -3,7 +3,7 @@
 // never throws and never rejects, an aborted signal included (that is a 'timeout' outcome, whose
 // failOpen follows the call: fail-open on preauth, fail-closed on auth).
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AuthRequest, DuoOutcome, PreauthRequest } from '../../machines/contracts.ts';
+import type { AuthRequest, AuthResult, DuoOutcome, PreauthRequest, PreauthResult } from '../../machines/contracts.ts';
 import { createAuthV2 } from './auth-v2.ts';
 import { check, ping } from './connectivity.ts';
 import { type CallContext, DEFAULT_CONNECT_TIMEOUT_MS } from './duo-call.ts';
@@ -77,13 +77,17 @@ export function clientOver(transport: Transport, opts: DuoClientOptions): DuoCli
         })
       : createRestV1(ctx);
   const log = opts.logger;
+  const loggedPreauth = (out: DuoOutcome<PreauthResult>) => logOutcome(log, 'preauth', out);
+  const loggedAuth = (out: DuoOutcome<AuthResult>) => logOutcome(log, 'auth', out);
 
+  // preauth and auth return the dialect's promise, chained: no suspended frame of their own while a push
+  // waits. The dialects never throw.
   return {
-    async preauth(req: PreauthRequest, signal?: AbortSignal) {
-      return logOutcome(log, 'preauth', await api.preauth(req, signal));
+    preauth(req: PreauthRequest, signal?: AbortSignal) {
+      return api.preauth(req, signal).then(loggedPreauth);
     },
-    async auth(req: AuthRequest, signal?: AbortSignal) {
-      return logOutcome(log, 'auth', await api.auth(req, signal));
+    auth(req: AuthRequest, signal?: AbortSignal) {
+      return api.auth(req, signal).then(loggedAuth);
     },
     async check(signal?: AbortSignal) {
       return logOutcome(log, 'check', await check(ctx, dialect === 'auth_v2' ? 5 : 2, duoCallSyncingClock, signal));

@@ -87,14 +87,23 @@ function header(res: Extract<HttpResult, { ok: true }>, name: string): string | 
 /**
  * Runs one call to completion. `deadline` (ctx.now() based) bounds it, 429 waits included; the
  * caller's signal bounds it too. Never throws.
+ *
+ * A chain of promises rather than an async loop: an /auth waits here while the user looks at the push,
+ * and a suspended async function would hold its frame (the signed headers and body among it), ~0.5 KiB
+ * per waiting login.
  */
-export async function duoCall(ctx: CallContext, r: DuoRequest, signal?: AbortSignal, deadline = callDeadline(ctx)): Promise<CallResult> {
+export function duoCall(ctx: CallContext, r: DuoRequest, signal?: AbortSignal, deadline = callDeadline(ctx)): Promise<CallResult> {
   ctx.logger?.debug({ call: r.call, params: r.logParams }, `http ${r.method} to ${ctx.origin}${r.path}`);
-  for (let retry = 0; ; retry++) {
+  return attempt(ctx, r, signal, deadline, 0);
+}
+
+function attempt(ctx: CallContext, r: DuoRequest, signal: AbortSignal | undefined, deadline: number | undefined, retry: number): Promise<CallResult> {
+  let sent: Promise<HttpResult>;
+  try {
     const left = deadline === undefined ? undefined : deadline - ctx.now();
-    if (left !== undefined && left <= 0) return fail(timeoutError(r.call, 'the time allowed for this Duo call ran out'));
+    if (left !== undefined && left <= 0) return Promise.resolve(fail(timeoutError(r.call, 'the time allowed for this Duo call ran out')));
     const { path, headers, body } = buildHeaders(ctx, r);
-    const res = await ctx.transport.request({
+    sent = ctx.transport.request({
       method: r.method,
       path,
       headers,
@@ -104,22 +113,36 @@ export async function duoCall(ctx: CallContext, r: DuoRequest, signal?: AbortSig
       ...(signal ? { signal } : {}),
       retryOnStaleSocket: r.method === 'GET' || r.path.endsWith('/preauth'),
     });
-    if (!res.ok) {
-      const err = res.kind === 'timeout' ? timeoutError(r.call, res.message) : networkError(r.call, res.message);
-      return fail(err);
-    }
-    if (res.status !== 429) return { ok: true, envelope: readEnvelope(res.status, res.body), status: res.status };
-
-    const code = bodyCode(res.body);
-    const retryAfter = parseRetryAfter(header(res, 'retry-after') ?? header(res, 'x-retry-after'), ctx.now() + ctx.clockOffsetMs);
-    const wait = backoffDelayMs(retry, ctx.random, retryAfter);
-    const attempts = retry + 1;
-    if (wait === undefined) return fail(rateLimitedError(attempts, code));
-    if (deadline !== undefined && ctx.now() + wait > deadline) return fail(rateLimitedError(attempts, code));
-    ctx.logger?.debug({ call: r.call, waitMs: wait, attempt: attempts }, 'Duo answered 429; backing off');
-    await ctx.sleep(wait, signal);
-    if (signal?.aborted) return fail(rateLimitedError(attempts, code));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
+  return sent.then((res) => answered(ctx, r, signal, deadline, retry, res));
+}
+
+async function answered(
+  ctx: CallContext,
+  r: DuoRequest,
+  signal: AbortSignal | undefined,
+  deadline: number | undefined,
+  retry: number,
+  res: HttpResult,
+): Promise<CallResult> {
+  if (!res.ok) {
+    const err = res.kind === 'timeout' ? timeoutError(r.call, res.message) : networkError(r.call, res.message);
+    return fail(err);
+  }
+  if (res.status !== 429) return { ok: true, envelope: readEnvelope(res.status, res.body), status: res.status };
+
+  const code = bodyCode(res.body);
+  const retryAfter = parseRetryAfter(header(res, 'retry-after') ?? header(res, 'x-retry-after'), ctx.now() + ctx.clockOffsetMs);
+  const wait = backoffDelayMs(retry, ctx.random, retryAfter);
+  const attempts = retry + 1;
+  if (wait === undefined) return fail(rateLimitedError(attempts, code));
+  if (deadline !== undefined && ctx.now() + wait > deadline) return fail(rateLimitedError(attempts, code));
+  ctx.logger?.debug({ call: r.call, waitMs: wait, attempt: attempts }, 'Duo answered 429; backing off');
+  await ctx.sleep(wait, signal);
+  if (signal?.aborted) return fail(rateLimitedError(attempts, code));
+  return attempt(ctx, r, signal, deadline, retry + 1);
 }
 
 function bodyCode(body: string): number | undefined {

@@ -4,28 +4,38 @@
 // Form body of sorted percent-encoded parameters, the same string signed with v1 (HMAC-SHA1), no
 // Date header. `ipaddr` is sent as given: the engine decides whether it is validated.
 import type { AuthRequest, AuthResult, DuoApi, DuoOutcome, PreauthRequest, PreauthResult } from '../../machines/contracts.ts';
-import { type CallContext, duoCall, envelopeOf } from './duo-call.ts';
+import { type CallContext, type CallResult, duoCall, envelopeOf } from './duo-call.ts';
 import { factorTooLongError } from './errors.ts';
 import { factorTooLong, loggableFactor } from './factor-name.ts';
 import { validateAuthV1, validatePreauthV1 } from './validate-v1.ts';
 
+function preauthOutcome(res: CallResult): DuoOutcome<PreauthResult> {
+  const env = envelopeOf(res);
+  return env.ok ? validatePreauthV1(env.response) : env;
+}
+
+function authOutcome(res: CallResult): DuoOutcome<AuthResult> {
+  const env = envelopeOf(res);
+  return env.ok ? validateAuthV1(env.response) : env;
+}
+
+// Not async functions: a push waits in /auth for up to a minute, and a suspended frame per waiting login
+// is memory for nothing (duoCall never throws).
 export function createRestV1(ctx: CallContext): DuoApi {
   return {
-    async preauth(req: PreauthRequest, signal?: AbortSignal): Promise<DuoOutcome<PreauthResult>> {
+    preauth(req: PreauthRequest, signal?: AbortSignal): Promise<DuoOutcome<PreauthResult>> {
       const params = { user: req.user, ipaddr: req.ipaddr, failmode: req.failmode };
-      const res = await duoCall(
+      return duoCall(
         ctx,
         { call: 'preauth', method: 'POST', path: '/rest/v1/preauth', version: 1, digest: 'sha1', params, logParams: params },
         signal,
-      );
-      const env = envelopeOf(res);
-      return env.ok ? validatePreauthV1(env.response) : env;
+      ).then(preauthOutcome);
     },
 
-    async auth(req: AuthRequest, signal?: AbortSignal): Promise<DuoOutcome<AuthResult>> {
-      if (factorTooLong(req.factor)) return { ok: false, error: factorTooLongError() };
+    auth(req: AuthRequest, signal?: AbortSignal): Promise<DuoOutcome<AuthResult>> {
+      if (factorTooLong(req.factor)) return Promise.resolve({ ok: false, error: factorTooLongError() });
       const params = { user: req.user, factor: 'auto', auto: req.factor, ipaddr: req.ipaddr };
-      const res = await duoCall(
+      return duoCall(
         ctx,
         {
           call: 'auth',
@@ -37,9 +47,7 @@ export function createRestV1(ctx: CallContext): DuoApi {
           logParams: { ...params, auto: loggableFactor(req.factor) },
         },
         signal,
-      );
-      const env = envelopeOf(res);
-      return env.ok ? validateAuthV1(env.response) : env;
+      ).then(authOutcome);
     },
   };
 }

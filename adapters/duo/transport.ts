@@ -159,7 +159,8 @@ class Connections {
   }
 }
 
-/** One attempt: undici's dispatch handler, the two timers of §6.4 and the caller's signal. */
+/** One attempt: undici's dispatch handler, the two timers of §6.4 and the caller's signal. It keeps what
+ *  it needs of the request, not the request: a push waits here for up to a minute. */
 class Exchange implements Dispatcher.DispatchHandler {
   private client: Connection | undefined;
   private readonly started = Date.now();
@@ -169,35 +170,47 @@ class Exchange implements Dispatcher.DispatchHandler {
   private reused = false;
   private responding = false;
   private status = 0;
-  private headers: http.IncomingHttpHeaders = {};
-  private readonly chunks: Buffer[] = [];
+  private headers: http.IncomingHttpHeaders | undefined;
+  private chunks: Buffer[] | undefined;
   private size = 0;
+  private readonly signal: AbortSignal | undefined;
+  private readonly connectTimeoutMs: number;
+  private readonly budgetMs: number;
+  private readonly retryOnStaleSocket: boolean;
 
   constructor(
-    private readonly r: HttpRequest,
+    r: HttpRequest,
     private readonly connections: Connections,
     private readonly resolve: (a: Attempt) => void,
-  ) {}
+  ) {
+    this.signal = r.signal;
+    this.connectTimeoutMs = r.connectTimeoutMs;
+    this.budgetMs = r.budgetMs;
+    this.retryOnStaleSocket = r.retryOnStaleSocket === true;
+  }
 
-  start(host: string): void {
-    const { r } = this;
+  start(r: HttpRequest, host: string): void {
     if (r.signal?.aborted) {
       this.settle({ ok: false, kind: 'timeout', message: 'the login deadline passed before the request was sent' });
       return;
     }
-    r.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.timer = setTimeout(() => this.fail('timeout', `no connection to Duo within ${r.connectTimeoutMs} ms`), r.connectTimeoutMs);
+    // The exchange itself is the listener (handleEvent): no closure per request.
+    r.signal?.addEventListener('abort', this, { once: true });
+    this.timer = setTimeout(() => this.fail('timeout', `no connection to Duo within ${this.connectTimeoutMs} ms`), r.connectTimeoutMs);
     this.client = this.connections.acquire();
     this.client.dispatch({ method: r.method, path: r.path, headers: { Host: host, ...r.headers }, body: r.body ?? null }, this);
   }
 
-  private readonly onAbort = (): void => this.fail('timeout', 'the login deadline passed before Duo answered');
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    this.fail('timeout', 'the login deadline passed before Duo answered');
+  }
 
   private settle(res: Attempt): void {
     if (this.settled) return;
     this.settled = true;
     if (this.timer) clearTimeout(this.timer);
-    this.r.signal?.removeEventListener('abort', this.onAbort);
+    this.signal?.removeEventListener('abort', this);
     this.resolve(res);
   }
 
@@ -218,7 +231,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.controller = controller;
     this.reused = this.client!.written++ > 0;
     if (this.timer) clearTimeout(this.timer);
-    const { budgetMs } = this.r;
+    const { budgetMs } = this;
     const left = Math.max(budgetMs - (Date.now() - this.started), MIN_EXCHANGE_MS);
     this.timer = setTimeout(() => this.fail('timeout', `Duo did not answer within ${budgetMs} ms`), left);
   }
@@ -234,14 +247,15 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.size += chunk.length;
     if (this.size > MAX_BODY_BYTES) this.fail('network', `response larger than ${MAX_BODY_BYTES} bytes`);
-    else this.chunks.push(chunk);
+    else (this.chunks ??= []).push(chunk);
   }
 
   onResponseEnd(): void {
     if (this.settled) return;
     this.connections.release(this.client!);
-    const body = this.chunks.length === 1 ? this.chunks[0]!.toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
-    this.settle({ ok: true, status: this.status, headers: this.headers, body });
+    const chunks = this.chunks ?? [];
+    const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    this.settle({ ok: true, status: this.status, headers: this.headers ?? {}, body });
   }
 
   onResponseError(_c: Dispatcher.DispatchController | undefined, err: Error & { code?: string }): void {
@@ -254,10 +268,10 @@ class Exchange implements Dispatcher.DispatchHandler {
         kind: 'network',
         message: STALE_SOCKET_CODES.has(code) ? 'connection closed in the middle of the response' : describe(err),
       });
-    } else if (this.r.retryOnStaleSocket && this.reused && STALE_SOCKET_CODES.has(code)) {
+    } else if (this.retryOnStaleSocket && this.reused && STALE_SOCKET_CODES.has(code)) {
       this.settle({ ok: false, kind: 'stale', message: describe(err) });
     } else if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-      this.settle({ ok: false, kind: 'timeout', message: `no connection to Duo within ${this.r.connectTimeoutMs} ms` });
+      this.settle({ ok: false, kind: 'timeout', message: `no connection to Duo within ${this.connectTimeoutMs} ms` });
     } else {
       this.settle({ ok: false, kind: 'network', message: describe(err) });
     }
@@ -291,20 +305,28 @@ export function createTransport(o: TransportOptions): Transport {
   });
 
   function once(r: HttpRequest): Promise<Attempt> {
-    return new Promise((resolve) => new Exchange(r, connections, resolve).start(host));
+    return new Promise((resolve) => new Exchange(r, connections, resolve).start(r, host));
+  }
+
+  /** Sends a request that may go out again when a kept-alive connection turns out closed. */
+  async function withRetries(r: HttpRequest): Promise<HttpResult> {
+    const started = Date.now();
+    for (let i = 0; ; i++) {
+      const spent = Date.now() - started;
+      const res = await once(
+        i === 0 ? r : { ...r, budgetMs: Math.max(r.budgetMs - spent, MIN_EXCHANGE_MS), connectTimeoutMs: Math.max(r.connectTimeoutMs - spent, MIN_EXCHANGE_MS) },
+      );
+      if (res.ok || res.kind !== 'stale') return res;
+      if (i >= MAX_STALE_RETRIES) return { ok: false, kind: 'network', message: res.message };
+    }
   }
 
   return {
-    async request(r) {
-      const started = Date.now();
-      for (let i = 0; ; i++) {
-        const spent = Date.now() - started;
-        const res = await once(
-          i === 0 ? r : { ...r, budgetMs: Math.max(r.budgetMs - spent, MIN_EXCHANGE_MS), connectTimeoutMs: Math.max(r.connectTimeoutMs - spent, MIN_EXCHANGE_MS) },
-        );
-        if (res.ok || res.kind !== 'stale') return res;
-        if (i >= MAX_STALE_RETRIES) return { ok: false, kind: 'network', message: res.message };
-      }
+    request(r) {
+      // An exchange that is never sent again (an /auth, which may wait a minute on a push) is the attempt's
+      // own promise: no frame keeps the request's path, headers and body alive while it waits. Only an
+      // exchange allowed to go out again ends 'stale'.
+      return r.retryOnStaleSocket ? withRetries(r) : (once(r) as Promise<HttpResult>);
     },
     // Drops every connection, busy ones included; a later request opens a new one.
     close() {

@@ -6,11 +6,11 @@ import type { LoginReply } from '../../machines/contracts.ts';
 import { silentLogger } from '../log/logger.ts';
 import { toRaw, toWire } from './attributes.ts';
 import { checkRequest, decodePacket } from './codec/decode.ts';
-import { encodeReply } from './codec/encode.ts';
-import { Attr, type Packet, type RawAttribute } from './codec/types.ts';
+import { encodeReply, type ReplyTarget } from './codec/encode.ts';
+import { Attr, type Packet, type RawAttribute, type Secret } from './codec/types.ts';
 import { createDropLog } from './drop-log.ts';
 import { type ClientMatcher, createClientMatcher } from './networks.ts';
-import { fingerprint, ReplyCache } from './reply-cache.ts';
+import { type CacheToken, fingerprint, ReplyCache } from './reply-cache.ts';
 import {
   type DropReason,
   type ListenerAddress,
@@ -178,48 +178,56 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       listener: { port: l.port, interface: l.iface },
       receivedAt: now(),
     };
-    // Exactly one settle per request; whatever the handler returned or threw, nothing escapes it.
-    const settle = (outcome: LoginReply | Error) => {
-      st.inFlight--;
-      if (closed) {
-        st.dropped.closed = (st.dropped.closed ?? 0) + 1;
-        return;
-      }
-      try {
-        deliver(outcome);
-      } catch (err) {
-        failed(err instanceof Error ? err : new Error(String(err)));
-      }
-    };
-    const failed = (err: Error) => {
-      logger.error({ event: 'radius_handler_error', client: ip, id: packet.id, err: err.message }, `unhandled error processing request from ${ip}:${rinfo.port}`);
-      cache.complete(key, token, undefined);
-      drop(ServerDrop.HandlerError, ip, rinfo.port, 'handler failed');
-    };
-    const deliver = (reply: LoginReply | Error) => {
-      if (reply instanceof Error) return failed(reply);
-      if (reply?.kind === 'drop') {
-        cache.complete(key, token, undefined);
-        st.dropped[ServerDrop.HandlerDrop] = (st.dropped[ServerDrop.HandlerDrop] ?? 0) + 1;
-        logger.info({ event: 'radius_no_reply', client: ip, id: packet.id, reason: reply.reason }, 'no response sent');
-        return;
-      }
-      if (reply?.kind !== 'reply') return failed(new Error('handler returned neither a reply nor a drop'));
-      const r = encodeReply(packet, reply.code, replyAttributes(reply), client.secret);
-      if (!r.ok) {
-        cache.complete(key, token, undefined);
-        logger.error({ event: 'radius_encode_error', client: ip, id: packet.id, err: r.error }, `unhandled error processing request from ${ip}:${rinfo.port}`);
-        drop(ServerDrop.EncodeError, ip, rinfo.port, r.error);
-        return;
-      }
-      cache.complete(key, token, r.bytes);
-      st.answered++;
-      send(socket, r.bytes, rinfo);
-    };
-    // A handler that throws synchronously or rejects must never take the process down.
-    new Promise<LoginReply>((resolve) => resolve(opts.handle(req))).then(settle, (err: unknown) =>
-      settle(err instanceof Error ? err : new Error(String(err))),
+    const p: Pending = { socket, rinfo, ip, secret: client.secret, key, token, target: replyTarget(packet) };
+    // Exactly one settle per request; whatever the handler returned or threw, nothing escapes it. The two
+    // callbacks hold `p` alone: not the datagram, its decoded attributes or `req`, which a login waiting
+    // on a push would otherwise keep for a minute.
+    callHandler(opts.handle, req).then(
+      (outcome) => settle(p, outcome),
+      (err: unknown) => settle(p, err instanceof Error ? err : new Error(String(err))),
     );
+  }
+
+  function settle(p: Pending, outcome: LoginReply | Error): void {
+    st.inFlight--;
+    if (closed) {
+      st.dropped.closed = (st.dropped.closed ?? 0) + 1;
+      return;
+    }
+    try {
+      deliver(p, outcome);
+    } catch (err) {
+      failed(p, err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  function failed(p: Pending, err: Error): void {
+    const { ip, rinfo } = p;
+    logger.error({ event: 'radius_handler_error', client: ip, id: p.target.id, err: err.message }, `unhandled error processing request from ${ip}:${rinfo.port}`);
+    cache.complete(p.key, p.token, undefined);
+    drop(ServerDrop.HandlerError, ip, rinfo.port, 'handler failed');
+  }
+
+  function deliver(p: Pending, reply: LoginReply | Error): void {
+    if (reply instanceof Error) return failed(p, reply);
+    const { ip, rinfo, target } = p;
+    if (reply?.kind === 'drop') {
+      cache.complete(p.key, p.token, undefined);
+      st.dropped[ServerDrop.HandlerDrop] = (st.dropped[ServerDrop.HandlerDrop] ?? 0) + 1;
+      logger.info({ event: 'radius_no_reply', client: ip, id: target.id, reason: reply.reason }, 'no response sent');
+      return;
+    }
+    if (reply?.kind !== 'reply') return failed(p, new Error('handler returned neither a reply nor a drop'));
+    const r = encodeReply(target, reply.code, replyAttributes(reply), p.secret);
+    if (!r.ok) {
+      cache.complete(p.key, p.token, undefined);
+      logger.error({ event: 'radius_encode_error', client: ip, id: target.id, err: r.error }, `unhandled error processing request from ${ip}:${rinfo.port}`);
+      drop(ServerDrop.EncodeError, ip, rinfo.port, r.error);
+      return;
+    }
+    cache.complete(p.key, p.token, r.bytes);
+    st.answered++;
+    send(p.socket, r.bytes, rinfo);
   }
 
   async function closeAll(): Promise<void> {
@@ -259,6 +267,35 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     stats: () => structuredClone(st),
     close: closeAll,
   };
+}
+
+/** What answering one request needs while its handler runs. */
+interface Pending {
+  readonly socket: Socket;
+  readonly rinfo: RemoteInfo;
+  readonly ip: string;
+  readonly secret: Secret;
+  readonly key: string;
+  readonly token: CacheToken;
+  readonly target: ReplyTarget;
+}
+
+const NO_ATTRIBUTES: readonly RawAttribute[] = [];
+
+/** What the reply takes from its request (encodeReply): the identifier, the authenticator, and the
+ *  Proxy-State attributes it echoes (usually none). */
+function replyTarget(packet: Packet): ReplyTarget {
+  const proxyStates = packet.attributes.some((a) => a.type === Attr.ProxyState) ? packet.attributes.filter((a) => a.type === Attr.ProxyState) : NO_ATTRIBUTES;
+  return { id: packet.id, authenticator: packet.authenticator, attributes: proxyStates };
+}
+
+/** The handler's answer as a promise; a handler that throws synchronously rejects it. */
+function callHandler(handle: RadiusServerOptions['handle'], req: RadiusRequest): Promise<LoginReply> {
+  try {
+    return Promise.resolve(handle(req));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
 function invalidMaText(reason: string, ip: string): string | undefined {
