@@ -7,9 +7,7 @@
 // least MIN_EXCHANGE_MS) and by the caller's signal, so a mock fault that hangs or answers late gives
 // the same 'timeout' result. There is no connect phase to bound.
 import { getResponse, type RequestHandler } from 'msw';
-import type { HttpRequest, HttpResult, Transport } from '../adapters/duo/transport.ts';
-
-const MIN_EXCHANGE_MS = 100;
+import { type HttpRequest, type HttpResult, MIN_EXCHANGE_MS, type Transport } from '../adapters/duo/transport.ts';
 
 export function createMswTransport(handlers: RequestHandler[], origin: string): Transport {
   const closing = new AbortController();

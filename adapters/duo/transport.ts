@@ -47,7 +47,8 @@ export interface Transport {
   close(): void;
 }
 
-const MIN_EXCHANGE_MS = 100;
+/** Once connected, an exchange gets at least this long, whatever is left of its budget. */
+export const MIN_EXCHANGE_MS = 100;
 const MAX_BODY_BYTES = 1 << 20;
 /** How a pooled connection the server closed while idle fails a request written on it: at once, before any
  *  byte of an answer (undici's SocketError 'other side closed', or the OS's reset). Sent again on a fresh one. */
