@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findValues } from '../adapters/radius/attributes.ts';
 import { createRadiusClient } from '../adapters/radius/client.ts';
-import { type LoadResult, pap, percentile, runLoad } from './lib/radius-load.ts';
+import { type LoadReport, pap, percentile, runLoad } from '../simulator/load.ts';
 import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, AUTHPROXY_BIN, approvingUser, startMockDuoChild } from './lib/mock-duo-child.ts';
 import { cpuOf, spawnReady } from './lib/spawn-ready.ts';
 import { holdMemory } from './lib/hold-memory.ts';
@@ -59,26 +59,26 @@ const threaded = await spawnReady([bin, 'start', '-c', join(dir, 'threaded.cfg')
 const bare = await spawnReady(['--import', 'tsx', join(import.meta.dirname, 'lib', 'bare-listener.ts'), SECRET]);
 const barePort = Number(bare.ready.port);
 
-const fmt = (r: LoadResult) =>
+const fmt = (r: LoadReport) =>
   `${r.perSecond.toFixed(0).padStart(6)}/s  p50 ${r.p50.toFixed(2).padStart(7)} ms  p99 ${r.p99.toFixed(2).padStart(8)} ms  answered ${r.answered}/${r.sent}${r.lost ? `  LOST ${r.lost}` : ''}`;
 
 try {
   // Warm up TLS connections and JIT.
-  await runLoad({ port: ports.duoOnly, secret: SECRET, concurrency: 16, total: N(500), attributes: () => pap('alice', 'push') });
-  await runLoad({ port: barePort, secret: SECRET, concurrency: 16, total: N(2000), attributes: () => pap('alice', 'push') });
-  await runLoad({ port: portThreaded, secret: SECRET, concurrency: 16, total: N(500), attributes: () => pap('alice', 'push') });
+  await runLoad({ target: { host: '127.0.0.1', port: ports.duoOnly }, secret: SECRET, concurrency: 16, count: N(500), attributes: () => pap('alice', 'push') });
+  await runLoad({ target: { host: '127.0.0.1', port: barePort }, secret: SECRET, concurrency: 16, count: N(2000), attributes: () => pap('alice', 'push') });
+  await runLoad({ target: { host: '127.0.0.1', port: portThreaded }, secret: SECRET, concurrency: 16, count: N(500), attributes: () => pap('alice', 'push') });
 
   console.log('\nlogins per second (push approved at once), and the bare listener under the same load:');
   for (const concurrency of [1, 16, 128]) {
     const total = N(concurrency === 1 ? 1500 : 6000);
-    const b = await runLoad({ port: barePort, secret: SECRET, concurrency, total, attributes: () => pap('alice', 'push') });
+    const b = await runLoad({ target: { host: '127.0.0.1', port: barePort }, secret: SECRET, concurrency, count: total, attributes: () => pap('alice', 'push') });
     const cpu = await cpuCounters();
-    const d = await runLoad({ port: ports.duoOnly, secret: SECRET, concurrency, total, attributes: () => pap('alice', 'push') });
+    const d = await runLoad({ target: { host: '127.0.0.1', port: ports.duoOnly }, secret: SECRET, concurrency, count: total, attributes: () => pap('alice', 'push') });
     const spent = await cpuSpent(cpu, d.answered);
     const tcpu = await cpuCounters(threaded);
-    const t = await runLoad({ port: portThreaded, secret: SECRET, concurrency, total, attributes: () => pap('alice', 'push') });
+    const t = await runLoad({ target: { host: '127.0.0.1', port: portThreaded }, secret: SECRET, concurrency, count: total, attributes: () => pap('alice', 'push') });
     const tspent = await cpuSpent(tcpu, t.answered, threaded);
-    const a = await runLoad({ port: portAuto, secret: SECRET, concurrency, total, attributes: () => pap('alice', 'hunter2,push') });
+    const a = await runLoad({ target: { host: '127.0.0.1', port: portAuto }, secret: SECRET, concurrency, count: total, attributes: () => pap('alice', 'hunter2,push') });
     console.log(`  c=${String(concurrency).padEnd(3)} bare listener      ${fmt(b)}`);
     console.log(`  c=${String(concurrency).padEnd(3)} duo_only           ${fmt(d)}   ratio to bare ${(d.perSecond / b.perSecond).toFixed(3)}`);
     console.log(`  c=${String(concurrency).padEnd(3)} duo_only, 1 thread ${fmt(t)}   ratio to bare ${(t.perSecond / b.perSecond).toFixed(3)}`);
@@ -98,27 +98,27 @@ try {
   for (const concurrency of [16, 128]) {
     const total = N(4000);
     const loop = await bindLoop(concurrency, total);
-    const r = await runLoad({ port: portAd, secret: SECRET, concurrency, total, attributes: (i) => pap(`user${i % 50}`, `pw${i % 50},push`) });
+    const r = await runLoad({ target: { host: '127.0.0.1', port: portAd }, secret: SECRET, concurrency, count: total, attributes: (i) => pap(`user${i % 50}`, `pw${i % 50},push`) });
     console.log(`  c=${String(concurrency).padEnd(3)} ldapts bind loop   ${loop.toFixed(0).padStart(6)}/s`);
     console.log(`  c=${String(concurrency).padEnd(3)} auto + ad_client   ${fmt(r)}   codes ${JSON.stringify(r.codes)}   ratio to bind loop ${(r.perSecond / loop).toFixed(3)}`);
   }
 
   const ch = await runLoad({
-    port: portChallenge,
+    target: { host: '127.0.0.1', port: portChallenge },
     secret: SECRET,
     concurrency: 16,
-    total: N(3000),
-    attributes: () => pap('alice', 'pw'),
-    followUp: async (first, send) => {
-      const state = findValues(first.attributes, 'State')[0];
-      if (first.code !== 11 || !state) return undefined;
+    count: N(3000),
+    login: async (_i, send) => {
+      const first = await send(pap('alice', 'pw'));
+      const state = first && findValues(first.attributes, 'State')[0];
+      if (first?.code !== 11 || !state) return first?.code;
       const r = await send([...pap('alice', '1'), { type: 24, value: state.toString('base64') }]);
       return r?.code;
     },
   });
   console.log(`\nchallenge mode, two rounds per login (c=16): ${fmt(ch)}  codes ${JSON.stringify(ch.codes)}`);
 
-  const burst = await runLoad({ port: ports.duoOnly, secret: SECRET, concurrency: 2000, total: 2000, timeoutMs: 15_000, attributes: () => pap('slow', 'push') });
+  const burst = await runLoad({ target: { host: '127.0.0.1', port: ports.duoOnly }, secret: SECRET, concurrency: 2000, count: 2000, timeoutMs: 15_000, attributes: () => pap('slow', 'push') });
   console.log(`\nburst: 2,000 logins at once, 3 s pushes, no retransmission: answered ${burst.answered}, lost ${burst.lost}, p50 ${burst.p50.toFixed(0)} ms, p99 ${burst.p99.toFixed(0)} ms, accepts ${burst.codes[2] ?? 0}`);
 
   // The held logins go to a proxy of their own (and a mock Duo of their own, whose pushes wait 50 s), so

@@ -20,7 +20,7 @@ import { openNatsKvStore } from '../adapters/store/nats-kv.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
 import { start } from '../test/harness/nats.ts';
 import { freePort } from '../test/harness/ports.ts';
-import { pap, runLoad } from './lib/radius-load.ts';
+import { pap, runLoad } from '../simulator/load.ts';
 import { type Ready, spawnReady } from './lib/spawn-ready.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -231,7 +231,7 @@ async function processes(): Promise<void> {
       console.log('TODO: duo_only logins/s with 1 listener + 1, 2, 3 engine processes once `authproxy start` connects to NATS.');
       return;
     }
-    const load = (port: number, total = quick ? 300 : 1500) => runLoad({ port, secret: SECRET, concurrency: 128, total, attributes: () => pap('alice', 'push') });
+    const load = (port: number, total = quick ? 300 : 1500) => runLoad({ target: { host: '127.0.0.1', port }, secret: SECRET, concurrency: 128, count: total, attributes: () => pap('alice', 'push') });
     await load(embedded.port, 300); // warm-up: TLS sessions, JIT
     const base = await load(embedded.port);
     console.log('duo_only logins (push approved at once), concurrency 128, through `authproxy start` processes');

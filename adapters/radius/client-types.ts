@@ -35,6 +35,8 @@ export interface ExchangeRequest {
   /** Replies are accepted from any of these (Duo accepts any configured host, reference §12). The first
    *  one decides the socket family. */
   readonly upstreams: readonly Upstream[];
+  /** Default true; false sends no Message-Authenticator (only to simulate a legacy device). */
+  readonly messageAuthenticator?: boolean;
 }
 
 export type ReplyOutcome =

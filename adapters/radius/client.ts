@@ -121,7 +121,7 @@ export function createRadiusClient(opts: RadiusClientOptions): RadiusClient {
     const id = src.ids.take()!;
     const given = req.attributes.map((a) => (typeof a.value === 'string' ? toRaw(a as WireAttribute) : (a as RawAttribute)));
     const nas = (opts.nasAttributes ?? []).map(toRaw).filter((n) => !given.some((g) => g.type === n.type));
-    const enc = encodeRequest({ code: req.code ?? 1, id, secret: opts.secret, attributes: [...nas, ...given] });
+    const enc = encodeRequest({ code: req.code ?? 1, id, secret: opts.secret, attributes: [...nas, ...given], ...(req.messageAuthenticator === false ? { messageAuthenticator: false } : {}) });
     if (!enc.ok) {
       src.ids.give(id);
       return { ok: false, error: enc.error };

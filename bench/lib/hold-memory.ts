@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { AUTHPROXY_BIN, BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './mock-duo-child.ts';
-import { type LoadResult, pap, runLoad } from './radius-load.ts';
+import { type LoadReport, pap, runLoad } from '../../simulator/load.ts';
 import { rssOf, spawnReady } from './spawn-ready.ts';
 
 export interface HoldFigures {
@@ -26,7 +26,7 @@ export interface HoldFigures {
   /** How many of the N the mock Duo had in flight at the reading. */
   inFlight: number;
   perLoginKiB: number;
-  held: LoadResult;
+  held: LoadReport;
 }
 
 export interface HoldOptions {
@@ -67,12 +67,12 @@ export async function holdMemory(o: HoldOptions): Promise<HoldFigures & { heap?:
     return ((await r.body.json()) as { in_flight: number }).in_flight;
   };
   try {
-    await runLoad({ port, secret: BENCH_SECRET, concurrency: 16, total: o.warm ?? 500, attributes: () => pap('alice', 'push') });
+    await runLoad({ target: { host: '127.0.0.1', port }, secret: BENCH_SECRET, concurrency: 16, count: o.warm ?? 500, attributes: () => pap('alice', 'push') });
     const rssBefore = await rssOf(proxy.proc.pid!);
     const snapBefore = o.heapSnapshot ? await takeSnapshot(proxy.proc, dir) : undefined;
     // Up to the proxy's login_timeout (120 s): on a busy machine the last logins reach Duo 30 s or more
     // after they were sent, and their answer comes the push's 50 s later.
-    const holding = runLoad({ port, secret: BENCH_SECRET, concurrency: o.n, total: o.n, timeoutMs: 115_000, sockets: 48, attributes: () => pap('hold', 'push') });
+    const holding = runLoad({ target: { host: '127.0.0.1', port }, secret: BENCH_SECRET, concurrency: o.n, count: o.n, timeoutMs: 115_000, sockets: 48, attributes: () => pap('hold', 'push') });
     // Every login is waiting once the mock Duo holds n pushes.
     const t0 = Date.now();
     let inFlight = 0;

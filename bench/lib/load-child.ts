@@ -1,7 +1,7 @@
 // A load generator in its own process, driven over IPC, so that the process under test pays none of
 // its CPU. Each message { id, run: runLoad options minus functions, user, password } is answered with
 // { id, result }.
-import { pap, runLoad } from './radius-load.ts';
+import { pap, runLoad } from '../../simulator/load.ts';
 
 interface RunMessage {
   id: number;
@@ -17,10 +17,10 @@ interface RunMessage {
 
 process.on('message', (m: RunMessage) => {
   void runLoad({
-    port: m.port,
+    target: { host: '127.0.0.1', port: m.port },
     secret: m.secret,
     concurrency: m.concurrency,
-    total: m.total,
+    count: m.total,
     attributes: () => pap(m.user, m.password),
     ...(m.timeoutMs !== undefined ? { timeoutMs: m.timeoutMs } : {}),
     ...(m.sockets !== undefined ? { sockets: m.sockets } : {}),

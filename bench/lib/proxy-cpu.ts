@@ -24,7 +24,7 @@ import { createLoginEngine } from '../../engine/login-engine.ts';
 import { startProxy } from '../../engine/proxy.ts';
 import { buildServers, clientNetworks } from '../../engine/servers.ts';
 import type { DuoApi } from '../../machines/contracts.ts';
-import type { LoadResult } from './radius-load.ts';
+import type { LoadReport } from '../../simulator/load.ts';
 import { cpuOf } from './spawn-ready.ts';
 import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './mock-duo-child.ts';
 
@@ -93,10 +93,10 @@ async function startWithFakeDuo(config: ProxyConfig): Promise<{ stop(graceMs?: n
 const load = fork(join(import.meta.dirname, 'load-child.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
 await new Promise((r) => load.once('message', r));
 let nextId = 0;
-function run(concurrency: number, total: number, user = 'alice', extra: { timeoutMs?: number; sockets?: number } = {}): Promise<LoadResult> {
+function run(concurrency: number, total: number, user = 'alice', extra: { timeoutMs?: number; sockets?: number } = {}): Promise<LoadReport> {
   const id = nextId++;
   return new Promise((resolve) => {
-    const on = (m: { id?: number; result?: LoadResult }) => {
+    const on = (m: { id?: number; result?: LoadReport }) => {
       if (m.id !== id) return;
       load.off('message', on);
       resolve(m.result!);

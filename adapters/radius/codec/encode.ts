@@ -44,9 +44,10 @@ export function splitReplyMessage(value: Uint8Array | string): Buffer[] {
   return out;
 }
 
-/** Writes header space, a zeroed MA first, then the attributes; returns the buffer and the MA offset. */
-function layout(code: number, id: number, authenticator: Buffer, attributes: readonly RawAttribute[]) {
-  let size = HEADER + 18;
+/** Writes header space, a zeroed MA first (unless `withMa` is false), then the attributes; returns the
+ *  buffer and the MA offset (-1 without MA). */
+function layout(code: number, id: number, authenticator: Buffer, attributes: readonly RawAttribute[], withMa = true) {
+  let size = HEADER + (withMa ? 18 : 0);
   for (const a of attributes) {
     if (!Number.isInteger(a.type) || a.type < 0 || a.type > 255) return { ok: false, error: 'bad-attribute-type' } as const;
     if (a.value.length > MAX_ATTRIBUTE_VALUE) return { ok: false, error: 'attribute-too-long' } as const;
@@ -61,17 +62,20 @@ function layout(code: number, id: number, authenticator: Buffer, attributes: rea
   buf[1] = id;
   buf.writeUInt16BE(size, 2);
   authenticator.copy(buf, 4, 0, 16);
-  buf[HEADER] = Attr.MessageAuthenticator;
-  buf[HEADER + 1] = 18;
-  buf.fill(0, HEADER + 2, HEADER + 18);
-  let off = HEADER + 18;
+  let off = HEADER;
+  if (withMa) {
+    buf[HEADER] = Attr.MessageAuthenticator;
+    buf[HEADER + 1] = 18;
+    buf.fill(0, HEADER + 2, HEADER + 18);
+    off = HEADER + 18;
+  }
   for (const a of attributes) {
     buf[off] = a.type;
     buf[off + 1] = a.value.length + 2;
     buf.set(a.value, off + 2);
     off += 2 + a.value.length;
   }
-  return { ok: true, buf, maValueOffset: HEADER + 2 } as const;
+  return { ok: true, buf, maValueOffset: withMa ? HEADER + 2 : -1 } as const;
 }
 
 /** Splits over-long Reply-Messages; other attributes are left for `layout` to refuse. */
@@ -94,6 +98,8 @@ export interface RequestToEncode {
   readonly attributes: readonly RawAttribute[];
   /** The Request Authenticator; 16 random bytes when omitted (RFC 2865 §3). */
   readonly authenticator?: Buffer;
+  /** Default true. false only to play a legacy device that sends none (the simulator's profiles). */
+  readonly messageAuthenticator?: boolean;
 }
 
 export type EncodeRequestResult = { ok: true; bytes: Buffer; authenticator: Buffer } | { ok: false; error: EncodeError };
@@ -111,9 +117,9 @@ export function encodeRequest(req: RequestToEncode): EncodeRequestResult {
     if (!hidden.ok) return { ok: false, error: hidden.error };
     attributes.push({ type: Attr.UserPassword, value: hidden.value });
   }
-  const laid = layout(req.code ?? 1, req.id, authenticator, attributes);
+  const laid = layout(req.code ?? 1, req.id, authenticator, attributes, req.messageAuthenticator !== false);
   if (!laid.ok) return laid;
-  computeMessageAuthenticator(laid.buf, laid.maValueOffset, req.secret).copy(laid.buf, laid.maValueOffset);
+  if (laid.maValueOffset >= 0) computeMessageAuthenticator(laid.buf, laid.maValueOffset, req.secret).copy(laid.buf, laid.maValueOffset);
   return { ok: true, bytes: laid.buf, authenticator };
 }
 
