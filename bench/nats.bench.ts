@@ -130,10 +130,10 @@ async function rpc(listener: Bus, engine: Bus, concurrency: number): Promise<Res
 }
 
 async function storeLoop(store: ChallengeStore, concurrency: number): Promise<Result> {
-  const who = { clientIp: '10.1.2.3', username: 'alice' };
+  const who = { server: 'radius_server_challenge', integration: 'DIBENCH0000000000000', clientIp: '10.1.2.3', username: 'alice' };
   return loop(concurrency, async (i) => {
     const state = `bench${process.pid}-${i}-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==`;
-    await store.put({ state, server: 'radius_server_challenge', username: 'alice', clientIp: who.clientIp, issuedId: i % 256, deadline: Date.now() + 60_000, snapshot: { value: 'waitingAnswer', context: { factors: ['push', 'phone'], n: i } } });
+    await store.put({ state, server: who.server, integration: who.integration, username: 'alice', clientIp: who.clientIp, issuedId: i % 256, deadline: Date.now() + 60_000, snapshot: { value: 'waitingAnswer', context: { factors: ['push', 'phone'], n: i } } });
     return (await store.take(state, who)).status === 'ok';
   });
 }

@@ -33,6 +33,8 @@ import { newChallengeState } from './challenge-state.ts';
 /** Everything the engine needs to know about one server section. */
 export interface EngineServer {
   name: string;
+  /** The section's Duo integration key (ikey): a challenge State is bound to it as well as to the name. */
+  integration: string;
   mode: LoginMode;
   options: LoginOptions;
   /** Attribute whose value is the client IP sent to Duo (client_ip_attr). */
@@ -88,6 +90,7 @@ export function createLoginEngine(deps: {
         await deps.store.put({
           state,
           server: server.name,
+          integration: server.integration,
           username: settled.session.username,
           clientIp: settled.session.clientIp,
           issuedId: req.identifier,
@@ -117,7 +120,9 @@ export function createLoginEngine(deps: {
     const inspect = wanted ? inspector(deps.bus, server.name, now) : undefined;
     const machine = machineFor(server);
     if (view.state !== undefined) {
-      const taken = await deps.store.take(view.state, { clientIp: req.clientIp, username: view.username });
+      // Bound to the issuing section and its Duo integration (issue 15 §1): a State from a section with a
+      // weak primary must not skip another section's primary. A mismatch consumes nothing.
+      const taken = await deps.store.take(view.state, { server: server.name, integration: server.integration, clientIp: req.clientIp, username: view.username });
       if (taken.status !== 'ok') {
         deps.bus.publish(Subjects.events(server.name, req.loginId), {
           loginId: req.loginId,

@@ -53,6 +53,7 @@ export function buildServers(config: ProxyConfig, logger: Logger, primaryFactory
     duoClients.push(duo);
     servers.set(s.name, {
       name: s.name,
+      integration: s.ikey,
       mode: s.type as LoginMode,
       options: loginOptions({
         failmode: s.failmode,

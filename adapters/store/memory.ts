@@ -1,5 +1,5 @@
 // In-memory challenge sessions: single process, consume-once is trivially atomic (one event loop).
-import type { ChallengeRecord, ChallengeStore, TakeResult } from './types.ts';
+import { type ChallengeRecord, type ChallengeStore, mismatch, type TakeResult } from './types.ts';
 
 export function createMemoryStore(opts: { now?: () => number; sweepMs?: number } = {}): ChallengeStore {
   const now = opts.now ?? Date.now;
@@ -23,8 +23,8 @@ export function createMemoryStore(opts: { now?: () => number; sweepMs?: number }
         records.delete(state);
         return { status: 'unknown' };
       }
-      if (r.clientIp !== who.clientIp) return { status: 'wrong-ip', record: r };
-      if (r.username !== who.username) return { status: 'wrong-user', record: r };
+      const refused = mismatch(r, who);
+      if (refused) return { status: refused, record: r };
       records.delete(state);
       return { status: 'ok', record: r };
     },

@@ -12,7 +12,7 @@ import { jetstream, JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstr
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../log/logger.ts';
-import type { ChallengeRecord, ChallengeStore, TakeResult } from './types.ts';
+import { type ChallengeRecord, type ChallengeStore, mismatch, type TakeResult } from './types.ts';
 
 export interface NatsKvStoreOptions {
   /** Default `authproxy_challenges` (design.md "Contract: bus subjects"). */
@@ -105,8 +105,8 @@ export function challengeStoreOverKv(kv: ChallengeKv, now: () => number = Date.n
         await kv.delete(key, { previousSeq: e.revision }).catch(() => undefined);
         return { status: 'unknown' };
       }
-      if (r.clientIp !== who.clientIp) return { status: 'wrong-ip', record: r };
-      if (r.username !== who.username) return { status: 'wrong-user', record: r };
+      const refused = mismatch(r, who);
+      if (refused) return { status: refused, record: r };
       try {
         await kv.delete(key, { previousSeq: e.revision });
       } catch (err) {

@@ -6,9 +6,9 @@
 // event loop one message at a time, and the memory store's take does not yield between its check and
 // its delete.
 import type { MessagePort } from 'node:worker_threads';
-import type { ChallengeRecord, ChallengeStore, TakeResult } from './types.ts';
+import type { ChallengeRecord, ChallengeRequester, ChallengeStore, TakeResult } from './types.ts';
 
-type Op = { t: 'put'; record: ChallengeRecord } | { t: 'take'; state: string; who: { clientIp: string; username: string | undefined } };
+type Op = { t: 'put'; record: ChallengeRecord } | { t: 'take'; state: string; who: ChallengeRequester };
 type Request = Op & { id: number };
 
 /** Only the error's message crosses: the store's errors carry no secrets, and an Error with a cause

@@ -11,7 +11,7 @@ import { challengeStoreOverKv, openNatsKvStore } from '../../adapters/store/nats
 import type { ChallengeStore } from '../../adapters/store/types.ts';
 import { start } from '../harness/nats.ts';
 import { busContract } from './bus-contract.ts';
-import { record, storeContract } from './store-contract.ts';
+import { record, storeContract, WHO } from './store-contract.ts';
 
 const nats = await start();
 after(() => nats.stop());
@@ -53,7 +53,7 @@ describe('nats-kv – consume-once across instances', () => {
       // A realistic State: 44 base64 characters, with the '+', '/' and '=' NATS keys do not allow.
       const state = 'ab+/cdEFghIJklMNopQRstUVwxYZ0123456789+/AB==';
       await sa.put(record(state));
-      const who = { clientIp: '10.0.0.1', username: 'alice' };
+      const who = WHO;
       const results = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? sa : sb).take(state, who)));
       assert.equal(results.filter((r) => r.status === 'ok').length, 1);
       assert.equal(results.filter((r) => r.status === 'unknown').length, 199);
@@ -88,7 +88,7 @@ describe('nats-kv – consume-once across instances', () => {
             const state = `sched-${n++}`;
             await s.waitFor(stores[0]!.put(record(state)));
             const results = await s.waitFor(
-              Promise.all(takers.map((t) => stores[t.via]!.take(state, { clientIp: t.rightIp ? '10.0.0.1' : '10.9.9.9', username: 'alice' }))),
+              Promise.all(takers.map((t) => stores[t.via]!.take(state, { ...WHO, clientIp: t.rightIp ? '10.0.0.1' : '10.9.9.9' }))),
             );
             const oks = results.filter((r) => r.status === 'ok').length;
             // (On failure fast-check prints the scheduler's interleaving as the counterexample.)

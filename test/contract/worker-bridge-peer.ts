@@ -46,7 +46,7 @@ port.on('message', (m: PeerCommand) => {
         );
         break;
       case 'take':
-        result = await store.take(m.state, { clientIp: m.clientIp, username: m.username });
+        result = await store.take(m.state, { server: 'radius_server_challenge', integration: 'DIAAAAAAAAAAAAAAAAAA', clientIp: m.clientIp, username: m.username });
         break;
       case 'close':
         await store.close();

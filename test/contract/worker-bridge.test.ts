@@ -14,7 +14,7 @@ import type { ChallengeStore, TakeResult } from '../../adapters/store/types.ts';
 import { connectWorkerStore, serveStore } from '../../adapters/store/worker-bridge.ts';
 import { busContract } from './bus-contract.ts';
 import type { PeerCommand, PeerOp } from './worker-bridge-peer.ts';
-import { record, storeContract } from './store-contract.ts';
+import { record, storeContract, WHO } from './store-contract.ts';
 
 /** A hub on a memory bus with `n` bridged buses attached over MessageChannels. */
 function bridgedBuses(n: number): { hub: BusHub; workers: Bus[] } {
@@ -212,7 +212,7 @@ describe('worker-bridge – real worker threads', () => {
   test('worker-bridge threads – a challenge stored by one thread is taken by another, once; a race between threads has one winner', async () => {
     assert.equal(await peers[0]!.ask({ cmd: 'put', record: record('X1') }), 'stored');
     assert.equal(await peers[1]!.ask({ cmd: 'put', record: record('X1') }), 'rejected: challenge state already exists');
-    const who = { clientIp: '10.0.0.1', username: 'alice' };
+    const who = WHO;
     const taken = await peers[1]!.ask<TakeResult>({ cmd: 'take', state: 'X1', ...who });
     assert.equal(taken.status, 'ok');
     assert.deepEqual(taken.status === 'ok' && taken.record.snapshot, record('X1').snapshot);

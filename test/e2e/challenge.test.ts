@@ -29,6 +29,7 @@ describe('e2e challenge', () => {
       [
         '[radius_server_challenge]\n${DUO}\n${CLIENTS}\nclient=duo_only_client\nport=${PORT0}\nfailmode=secure\n',
         '[radius_server_challenge2]\n${DUO}\n${CLIENTS}\nclient=duo_only_client\nport=${PORT1}\nenroll_challenge=false\n',
+        '[radius_server_duo_only]\n${DUO}\n${CLIENTS}\nport=${PORT2}\nfailmode=secure\n',
         '[duo_only_client]\n',
       ].join('\n'),
     );
@@ -104,6 +105,25 @@ describe('e2e challenge', () => {
       assert.deepEqual(never.replyMessages, ['Unknown Challenge']);
     } finally {
       await Promise.all([d.close(), foreign.close()]);
+    }
+  });
+
+  test('challenge – a State is bound to the section that issued it: another section says Unknown Challenge and does not consume it (issue 15 §1)', async () => {
+    const d = dev();
+    const other = device(stack.ports[1]!);
+    const duoOnly = device(stack.ports[2]!);
+    try {
+      const first = await d.send('alice', 'primary');
+      assert.equal(first.code, 11);
+      // The demo's attack: the answer `1` with that State to the duo_only section.
+      const viaDuoOnly = await duoOnly.send('alice', '1', { state: first.state });
+      assert.deepEqual([viaDuoOnly.code, viaDuoOnly.replyMessages], [3, ['Unknown Challenge']]);
+      const viaOther = await other.send('alice', '1', { state: first.state });
+      assert.deepEqual([viaOther.code, viaOther.replyMessages], [3, ['Unknown Challenge']]);
+      const own = await d.send('alice', '1', { state: first.state });
+      assert.deepEqual([own.code, own.replyMessages], [2, ['Success. Logging you in...']], 'still open on its own section');
+    } finally {
+      await Promise.all([d.close(), other.close(), duoOnly.close()]);
     }
   });
 

@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import { Kvm } from '@nats-io/kv';
 import { connectNatsBus, type NatsBus } from '../../adapters/bus/nats.ts';
 import { openNatsKvStore } from '../../adapters/store/nats-kv.ts';
-import { record } from '../contract/store-contract.ts';
+import { record, WHO } from '../contract/store-contract.ts';
 import { start } from '../harness/nats.ts';
 import { eventually } from './helpers.ts';
 
-const who = { clientIp: '10.0.0.1', username: 'alice' };
+const who = WHO;
 
 test('nats-kv – records put before a nats-server restart are there after it, and are consumed once across instances', async (t) => {
   const srv = await start();
