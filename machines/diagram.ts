@@ -1,21 +1,26 @@
 // The login machine as a diagram, generated from the machine definition itself (its root StateNode,
 // so eventless `always` transitions are included, which @xstate/graph's toDirectedGraph leaves out).
-// `authproxy viz` calls renderDiagram(format, mode).
+// diagram-view.ts draws it for a person (Graphviz, SVG); toMermaid writes it as a statechart.
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { GUARD_MODES, loginMachine, type ModeName } from './login-machine.ts';
 
-export type DiagramFormat = 'mermaid' | 'dot';
 export type { ModeName };
 
 type Node = AnyStateNode;
 
 export interface DiagramEdge {
+  /** Stable, readable id: `processing.preauth>processing.preauthResult`, with `/1`, `/2`... for the
+   *  second, third... transition between the same two states. The dashboard counts transitions by it. */
+  id: string;
   source: string;
   target: string;
   /** The XState event type ('' for an eventless `always` transition). */
   event: string;
   label: string;
   guard: string | undefined;
+  /** `<source id> <event type> <position among that event's transitions>`: how a running login's
+   *  microstep finds its edge (transitionEdgeIds). */
+  transition: string;
 }
 export interface DiagramModel {
   /** State ids (`login.processing.preauth`), parents before children. */
@@ -56,6 +61,36 @@ export function guardName(t: { guard?: unknown }): string | undefined {
   return undefined;
 }
 
+/** A state id without the machine's own `login.` prefix: the name events and the dashboard use. */
+export const shortStateId = (id: string): string => id.replace(/^login\.?/, '') || 'login';
+
+/** Gives each edge its id (see DiagramEdge.id), in definition order. */
+function nameEdges(edges: DiagramEdge[]): void {
+  const seen = new Map<string, number>();
+  for (const e of edges) {
+    const pair = `${shortStateId(e.source)}>${shortStateId(e.target)}`;
+    const n = seen.get(pair) ?? 0;
+    seen.set(pair, n + 1);
+    e.id = n === 0 ? pair : `${pair}/${n}`;
+  }
+}
+
+const transitionKey = (source: string, eventType: string, index: number) => `${source} ${eventType} ${index}`;
+
+let edgeIndex: Map<string, string[]> | undefined;
+
+/** The edge ids of a transition a login actor took (an XState microstep's transition definition).
+ *  Works for machines made with loginMachine.provide(...) too: it matches by source, event and position,
+ *  not by object identity. [] for a transition the machine does not define. */
+export function transitionEdgeIds(t: { source: Node; eventType: string }): string[] {
+  if (!edgeIndex) {
+    edgeIndex = new Map();
+    for (const e of diagramModel(loginMachine).edges) edgeIndex.set(e.transition, [...(edgeIndex.get(e.transition) ?? []), e.id]);
+  }
+  const group: readonly unknown[] = (t.eventType === '' ? t.source.always : t.source.transitions.get(t.eventType)) ?? [];
+  return edgeIndex.get(transitionKey(t.source.id, t.eventType, group.indexOf(t))) ?? [];
+}
+
 /** Every transition of the machine, optionally only those that can happen in `mode`, and only the states
  *  reachable in that mode. */
 export function diagramModel(machine: AnyStateMachine = loginMachine, mode?: ModeName): DiagramModel {
@@ -66,7 +101,7 @@ export function diagramModel(machine: AnyStateMachine = loginMachine, mode?: Mod
     const groups = [...(n.always?.length ? [n.always] : []), ...n.transitions.values()];
     for (const group of groups) {
       let guardedBefore = false;
-      for (const t of group) {
+      for (const [i, t] of group.entries()) {
         const guard = guardName(t);
         const ev = eventLabel(t.eventType);
         const raised = raisedEvents(t.actions);
@@ -74,12 +109,13 @@ export function diagramModel(machine: AnyStateMachine = loginMachine, mode?: Mod
         const condition = guard ? `[${guard}]` : guardedBefore ? '[else]' : '';
         const label = [ev, condition, raised ? `/ raise ${raised}` : ''].filter(Boolean).join(' ');
         for (const target of t.target ?? [n]) {
-          edges.push({ source: n.id, target: (target as Node).id, event: t.eventType, label, guard });
+          edges.push({ id: '', source: n.id, target: (target as Node).id, event: t.eventType, label, guard, transition: transitionKey(n.id, t.eventType, i) });
         }
         if (guard) guardedBefore = true;
       }
     }
   }
+  nameEdges(edges);
   if (mode) edges = edges.filter((e) => e.guard === undefined || (GUARD_MODES[e.guard] ?? []).includes(mode));
   const initial = (root.initial?.target[0] as Node | undefined)?.id ?? root.id;
   if (!mode) return { nodes, edges, initial };
@@ -113,7 +149,6 @@ export function diagramModel(machine: AnyStateMachine = loginMachine, mode?: Mod
 }
 
 const mermaidId = (id: string) => id.replace(/^login\.?/, '').replace(/\./g, '_') || 'login';
-const dotId = (id: string) => JSON.stringify(id.replace(/^login\.?/, '') || 'login');
 
 /** The innermost compound state holding both ends (where Mermaid wants a transition written). */
 function commonParent(a: Node, b: Node): Node | undefined {
@@ -163,34 +198,8 @@ export function toMermaid(model: DiagramModel): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function toDot(model: DiagramModel): string {
-  const lines = ['digraph login {', '  rankdir=LR;', '  node [shape=box, style=rounded];', '  __start [shape=point];'];
-  const kept = new Set(model.nodes.map((n) => n.id));
-  const emit = (n: Node, indent: string) => {
-    const children = Object.values(n.states as Record<string, Node>).filter((c) => kept.has(c.id));
-    if (children.length) {
-      lines.push(`${indent}subgraph ${JSON.stringify(`cluster_${n.id}`)} {`, `${indent}  label=${JSON.stringify(n.key)};`);
-      // A compound state's own transitions (e.g. the login deadline) start from an anchor node.
-      lines.push(`${indent}  ${dotId(n.id)} [shape=plaintext, label=${JSON.stringify(n.key)}];`);
-      for (const c of children) emit(c, `${indent}  `);
-      lines.push(`${indent}}`);
-    } else {
-      const shape = n.type === 'final' ? ', peripheries=2' : '';
-      lines.push(`${indent}${dotId(n.id)} [label=${JSON.stringify(n.key)}${shape}];`);
-    }
-  };
-  const root = model.nodes[0]!;
-  for (const c of Object.values(root.states as Record<string, Node>).filter((c) => kept.has(c.id))) emit(c, '  ');
-  let init: Node | undefined = root;
-  while (init?.initial) init = init.initial.target[0] as Node | undefined;
-  if (init) lines.push(`  __start -> ${dotId(init.id)};`);
-  for (const e of model.edges) lines.push(`  ${dotId(e.source)} -> ${dotId(e.target)} [label=${JSON.stringify(e.label)}];`);
-  lines.push('}');
-  return `${lines.join('\n')}\n`;
-}
-
-/** The text `authproxy viz` prints. */
-export function renderDiagram(format: DiagramFormat = 'mermaid', mode?: ModeName): string {
-  const model = diagramModel(loginMachine, mode);
-  return format === 'dot' ? toDot(model) : toMermaid(model);
+/** The statechart as Mermaid text (`authproxy viz --format mermaid`); Graphviz and SVG come from the
+ *  reader's view, diagram-view.ts. */
+export function renderMermaid(mode?: ModeName): string {
+  return toMermaid(diagramModel(loginMachine, mode));
 }

@@ -57,7 +57,7 @@
  *
  * Where things are: login-types.ts (input, events, options, context), login-machine.ts (the statechart,
  * GUARD_MODES), screen.ts (request/answer screening), login-replies.ts (replies per outcome), messages.ts
- * (every Reply-Message we write), diagram.ts (`renderDiagram(format, mode)` for `authproxy viz`).
+ * (every Reply-Message we write), diagram.ts and diagram-view.ts (`authproxy viz`, the dashboard).
  */
 import type { AnyActorRef, SnapshotFrom } from 'xstate';
 import type { LoginReply } from './contracts.ts';

@@ -2,7 +2,7 @@
 // exiting 0, a config mistake named with file and line; `authproxy viz` from the machine itself.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -67,4 +67,20 @@ test('cli viz – Mermaid and DOT generated from the login machine', () => {
   assert.match(mermaid.stdout, /awaiting/);
   const dot = spawnSync(process.execPath, [BIN, 'viz', '--format', 'dot'], { encoding: 'utf8' });
   assert.match(dot.stdout, /^digraph/);
+  assert.match(dot.stdout, /cluster_Duo preauth/);
+});
+
+test('cli viz – --format svg -o FILE writes a picture a browser shows; concat mode; an unwritable path is an error', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'authproxy-viz-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const out = join(dir, 'login.svg');
+  const r = spawnSync(process.execPath, [BIN, 'viz', '--format', 'svg', '--mode', 'concat', '-o', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  const svg = await readFile(out, 'utf8');
+  assert.match(svg, /^<\?xml[\s\S]*<svg [\s\S]*<\/svg>\s*$/);
+  assert.ok(svg.includes('primarySplit') === false && svg.includes('preauthFailmode'), 'concat: no split-first path, failmode shown');
+  const bad = spawnSync(process.execPath, [BIN, 'viz', '--format', 'svg', '-o', join(dir, 'missing', 'x.svg')], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /cannot write .*x\.svg/);
 });

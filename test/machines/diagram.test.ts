@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { diagramModel, renderDiagram } from '../../machines/diagram.ts';
+import { diagramModel, renderMermaid } from '../../machines/diagram.ts';
 import { GUARD_MODES, loginMachine, type ModeName } from '../../machines/login.ts';
 
 const keysOf = (mode?: ModeName) => new Set(diagramModel(loginMachine, mode).nodes.map((n) => n.key));
 
 describe('diagram – generated from the machine', () => {
   test('diagram – mermaid lists every state and one line per transition', () => {
-    const text = renderDiagram('mermaid');
+    const text = renderMermaid();
     assert.match(text, /^stateDiagram-v2\n/);
     const model = diagramModel(loginMachine);
     for (const n of model.nodes.slice(1)) assert.ok(text.includes(n.key), n.id);
@@ -15,14 +15,6 @@ describe('diagram – generated from the machine', () => {
     assert.ok(text.includes('processing_preauth --> processing_preauthResult : after DUO_TIMEOUT'));
     assert.ok(text.includes('processing_duo --> accepted : [exemptUser]'));
     assert.ok(text.includes('processing --> processing : after LOGIN_TIMEOUT / raise LOGIN_DEADLINE'));
-  });
-
-  test('diagram – dot is one balanced digraph with every transition', () => {
-    const text = renderDiagram('dot');
-    assert.match(text, /^digraph login \{/);
-    assert.equal([...text].filter((c) => c === '{').length, [...text].filter((c) => c === '}').length);
-    assert.equal(text.split('\n').filter((l) => l.includes(' -> ') && !l.includes('__start')).length, diagramModel(loginMachine).edges.length);
-    assert.ok(text.includes('"awaiting" -> "expired" [label="after CHALLENGE_REMAINING"];'));
   });
 
   test('diagram – per mode, only what the mode can reach', () => {
@@ -34,8 +26,8 @@ describe('diagram – generated from the machine', () => {
     assert.ok(!challenge.has('primarySplit'));
     assert.ok(keysOf('auto').has('primarySplit'));
     assert.ok(!keysOf('concat').has('awaiting'));
-    assert.ok(!renderDiagram('mermaid', 'duo_only').includes('passcodeNeeded'));
-    assert.ok(renderDiagram('mermaid', 'auto').includes('passcodeNeeded'));
+    assert.ok(!renderMermaid('duo_only').includes('passcodeNeeded'));
+    assert.ok(renderMermaid('auto').includes('passcodeNeeded'));
   });
 
   test('diagram – GUARD_MODES names exactly the machine’s guards', () => {
