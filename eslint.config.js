@@ -6,7 +6,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'docs/**', 'coverage/**', '.tmp/**', 'adapters/radius/dictionary/rfc.ts'] },
+  { ignores: ['node_modules/**', 'dist/**', '.bench-baseline/**', 'docs/**', 'coverage/**', '.tmp/**', 'adapters/radius/dictionary/rfc.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

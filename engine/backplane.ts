@@ -1,6 +1,5 @@
 // The shared bus and challenge store of a multi-instance deployment ([main] nats_url). Without it the
 // process runs embedded: in-process bus, in-memory store (startProxy's defaults).
-import { connectNatsBackplane } from '../adapters/bus/nats-backplane.ts';
 import type { Bus } from '../adapters/bus/types.ts';
 import type { Logger } from '../adapters/log/logger.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
@@ -21,6 +20,8 @@ export async function connectBackplane(
   opts: { role?: Role; waitForNats?: boolean } = {},
 ): Promise<Backplane | undefined> {
   if (config.main.natsServers.length === 0) return undefined;
+  // The NATS client is loaded only by a process configured to use it.
+  const { connectNatsBackplane } = await import('../adapters/bus/nats-backplane.ts');
   return connectNatsBackplane(
     { natsServers: config.main.natsServers, natsUser: config.main.natsUser, natsPassword: config.main.natsPassword, natsCredsFile: config.main.natsCredsFile, natsCaFile: config.main.natsCaFile },
     {

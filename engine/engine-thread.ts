@@ -1,5 +1,5 @@
-// One engine worker thread ([main] engine_threads; started by engine/engine-threads.ts through
-// engine/ts-worker.js). It runs startProxy with role 'engine' on the same configuration as the main
+// One engine worker thread ([main] engine_threads; started by engine/engine-threads.ts, directly
+// when compiled, through engine/ts-worker.js from the sources). It runs startProxy with role 'engine' on the same configuration as the main
 // thread: without nats_url on a bus and a challenge store bridged to the main thread's (so logins are
 // shared by the hub's queue group and a challenge issued here may be answered by any other thread),
 // with nats_url on its own NATS connection, as a separate engine process would.
@@ -11,7 +11,7 @@ import { connectWorkerStore } from '../adapters/store/worker-bridge.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
 import type { ProxyConfig } from '../config/index.ts';
 import { type Backplane, connectBackplane } from './backplane.ts';
-import { primaryFactory } from './primary-factory.ts';
+import { loadPrimaryFactory } from './primary-loader.ts';
 import { startProxy } from './proxy.ts';
 
 export interface EngineThreadData {
@@ -52,6 +52,7 @@ try {
   }
   // The main thread logs the debug transition lines (it hears every thread's events); doing it here too
   // would print each one once per thread.
+  const primaryFactory = await loadPrimaryFactory(config);
   const proxy = await startProxy({ config, logger, role: 'engine', bus, store, primaryFactory, logTransitions: false });
   port.on('message', (m: ToThread) => {
     if (m.type !== 'stop') return;

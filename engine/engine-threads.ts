@@ -34,7 +34,10 @@ export interface EngineThreadsOptions {
   startTimeoutMs?: number;
 }
 
-const ENTRY = new URL('./ts-worker.js', import.meta.url);
+// Compiled (dist/, this file is .js) the thread starts on the compiled engine-thread.js; from the
+// TypeScript sources it starts on ts-worker.js, which registers tsx in the thread first.
+const COMPILED = import.meta.url.endsWith('.js');
+const ENTRY = COMPILED ? new URL('./engine-thread.js', import.meta.url) : new URL('./ts-worker.js', import.meta.url);
 const THREAD_MODULE = new URL('./engine-thread.ts', import.meta.url).href;
 
 interface Running {

@@ -3,10 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { type LoginRequestMessage, callEngine, serveEngine } from '../adapters/bus/login-rpc.ts';
 import { createMemoryBus } from '../adapters/bus/memory.ts';
-import { busIsUp } from '../adapters/bus/nats.ts';
+import { busIsUp } from '../adapters/bus/up-state.ts';
 import { Subjects } from '../adapters/bus/subjects.ts';
 import type { Bus, Subscription } from '../adapters/bus/types.ts';
-import { type BusHub, createBusHub } from '../adapters/bus/worker-bridge.ts';
+import type { BusHub } from '../adapters/bus/worker-bridge.ts';
 import type { Logger } from '../adapters/log/logger.ts';
 import { createRadiusServer } from '../adapters/radius/server.ts';
 import type { ListenerAddress, RadiusRequest, RadiusServer } from '../adapters/radius/server-types.ts';
@@ -14,7 +14,7 @@ import { createMemoryStore } from '../adapters/store/memory.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
 import type { ProxyConfig, Role } from '../config/index.ts';
 import type { LoginEvent, LoginReply } from '../machines/contracts.ts';
-import { type EngineThreads, startEngineThreads } from './engine-threads.ts';
+import type { EngineThreads } from './engine-threads.ts';
 import { createLoginEngine, type LoginEngine } from './login-engine.ts';
 import { type PrimaryFactory, buildServers, clientNetworks } from './servers.ts';
 
@@ -55,7 +55,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   // the threads are bridged to this thread's bus (through the hub) and challenge store.
   const bridged = threads > 0 && config.main.natsServers.length === 0;
   const rawBus = o.bus ?? createMemoryBus({ onError: (err, subject) => logger.error({ err, subject }, 'bus handler error') });
-  const hub: BusHub | undefined = bridged ? createBusHub(rawBus) : undefined;
+  // The worker-thread machinery is loaded only by a process that runs engine threads.
+  const hub: BusHub | undefined = bridged ? (await import('../adapters/bus/worker-bridge.ts')).createBusHub(rawBus) : undefined;
   const bus = hub?.bus ?? rawBus;
   const store = o.store ?? createMemoryStore();
   const subs: Subscription[] = [];
@@ -85,6 +86,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     // Engine threads run the real primary clients (engine/primary-factory.ts): a primaryFactory given
     // here is a function and cannot cross to another thread.
     try {
+      const { startEngineThreads } = await import('./engine-threads.ts');
       engineThreads = await startEngineThreads({ count: threads, config, logger, bridge: hub ? { hub, store } : undefined });
     } catch (err) {
       await closeAll();

@@ -8,6 +8,7 @@ import type { Msg, NatsConnection, Status, Subscription as NatsSubscription } fr
 import type { Logger } from '../log/logger.ts';
 import { type NatsAuthOptions, redactUrl, splitUrls, toConnectionOptions } from './nats-options.ts';
 import type { Bus, SubscribeOptions, Subscription } from './types.ts';
+import { registerUpState } from './up-state.ts';
 
 export interface NatsBusOptions extends NatsAuthOptions {
   /** Client name shown by the server's monitoring pages (e.g. `authproxy-<host>-<pid>`). */
@@ -53,13 +54,7 @@ export type NatsBus = Bus & {
   stats(): NatsBusStats;
 };
 
-const upState = new WeakMap<Bus, () => boolean>();
-
-/** Whether a bus can currently carry messages. The in-process bus is always up; a NATS bus is up
- *  while connected. The RADIUS listener drops (and counts) requests while this is false. */
-export function busIsUp(bus: Bus): boolean {
-  return upState.get(bus)?.() ?? true;
-}
+export { busIsUp } from './up-state.ts';
 
 /** Connects, or rejects within about connectTimeoutMs with a message naming the URL(s) (credentials
  *  removed). With `waitForServer` it instead retries until a server answers. */
@@ -173,7 +168,7 @@ export async function connectNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       else await nc.close();
     },
   };
-  upState.set(bus, bus.isUp);
+  registerUpState(bus, bus.isUp);
   return bus;
 }
 

@@ -2,15 +2,15 @@
 // line each (`FILE:LINE [section] option: what is wrong; how to fix`); exit 2 if any is an error, else
 // exit 0 after one summary line per section. Never prints a secret.
 import type { Command } from '@commander-js/extra-typings';
-import { formatProblem, loadConfig } from '../../config/index.ts';
-import { summarise } from '../../config/summary.ts';
 
 export function registerCheckConfig(program: Command): void {
   program
     .command('check-config')
     .description('validate an authproxy.cfg: every problem on its own line; exit 2 on any error')
     .requiredOption('-c, --config <file>', 'path of the authproxy.cfg to check')
-    .action((opts) => {
+    .action(async (opts) => {
+      // Loaded when the command runs, so that other commands (and --help, --version) do not pay for them.
+      const [{ formatProblem, loadConfig }, { summarise }] = await Promise.all([import('../../config/index.ts'), import('../../config/summary.ts')]);
       const result = loadConfig(opts.config);
       const problems = result.ok ? result.warnings : [...result.problems, ...result.warnings];
       problems.sort((a, b) => a.line - b.line);

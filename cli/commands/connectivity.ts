@@ -3,8 +3,6 @@
 // --json. Exit 0 when every check passed, 1 when any failed, 2 when the config is not valid (its
 // problems printed as check-config prints them). Never prints a secret.
 import type { Command } from '@commander-js/extra-typings';
-import { formatProblem, loadConfig } from '../../config/index.ts';
-import { formatReport, runConnectivity } from '../../engine/connectivity/index.ts';
 
 export function registerConnectivity(program: Command): void {
   program
@@ -14,6 +12,11 @@ export function registerConnectivity(program: Command): void {
     .option('--json', 'print one JSON object instead of the table')
     .option('--no-listen', 'skip the UDP listen checks (e.g. while the proxy is running)')
     .action(async (opts) => {
+      // Loaded when the command runs, so that other commands (and --help, --version) do not pay for them.
+      const [{ formatProblem, loadConfig }, { formatReport, runConnectivity }] = await Promise.all([
+        import('../../config/index.ts'),
+        import('../../engine/connectivity/index.ts'),
+      ]);
       const loaded = loadConfig(opts.config);
       if (!loaded.ok) {
         const problems = [...loaded.problems, ...loaded.warnings].sort((a, b) => a.line - b.line).map(formatProblem);

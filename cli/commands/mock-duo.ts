@@ -2,8 +2,6 @@
 // (design.md "Contract: CLI"). Prints one JSON line `{"event":"ready",…}` once listening; a bad
 // fixture prints `file:line:col field: problem` lines and exits 2; SIGTERM/SIGINT close it, exit 0.
 import { type Command, InvalidArgumentError } from '@commander-js/extra-typings';
-import { loadFixtureFile } from '../../mock-duo/fixture.ts';
-import { startMockDuoServer } from '../../mock-duo/server.ts';
 
 function port(value: string): number {
   const n = Number(value);
@@ -21,6 +19,8 @@ export function registerMockDuo(program: Command): void {
     .option('--ca-out <path>', 'where to write the generated CA certificate (PEM); default a temporary file')
     .option('--log-requests', 'print one JSON line per request (secrets redacted)')
     .action(async (opts) => {
+      // Loaded when the command runs (msw, yaml, zod, certificate code): no other command carries them.
+      const [{ loadFixtureFile }, { startMockDuoServer }] = await Promise.all([import('../../mock-duo/fixture.ts'), import('../../mock-duo/server.ts')]);
       const loaded = await loadFixtureFile(opts.fixtures);
       if (!loaded.ok) {
         for (const line of loaded.errors) process.stderr.write(`${line}\n`);

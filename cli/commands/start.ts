@@ -1,13 +1,12 @@
 // `authproxy start -c FILE`: runs the configured sections in the foreground. JSON log lines on stdout,
 // one of them {"event":"ready",...} once every listener is bound; SIGTERM/SIGINT stop taking new
 // requests, let running logins finish (bounded) and exit 0.
+// Everything but commander is loaded when the command runs, and each feature (mock Duo, NATS, the
+// primary clients, engine threads) only when the configuration or a flag asks for it.
 import { Option, type Command } from '@commander-js/extra-typings';
-import { createLogger, type Logger } from '../../adapters/log/logger.ts';
-import { formatProblem, loadConfig, type ProxyConfig } from '../../config/index.ts';
-import { startProxy } from '../../engine/proxy.ts';
+import type { Logger } from '../../adapters/log/logger.ts';
+import type { ProxyConfig } from '../../config/index.ts';
 import type { MockDuoServer } from '../../mock-duo/server.ts';
-import { primaryFactory } from '../../engine/primary-factory.ts';
-import { connectBackplane } from '../../engine/backplane.ts';
 
 export function registerStart(program: Command): void {
   program
@@ -20,6 +19,13 @@ export function registerStart(program: Command): void {
     .option('--wait-for-nats', 'when [main] nats_url is set and no NATS server answers at start, keep retrying instead of exiting')
     .option('--grace <seconds>', 'on SIGTERM, how long running logins may take to finish', (v) => Number.parseInt(v, 10), 10)
     .action(async (opts) => {
+      const [{ createLogger }, { formatProblem, loadConfig }, { startProxy }, { loadPrimaryFactory }, { connectBackplane }] = await Promise.all([
+        import('../../adapters/log/logger.ts'),
+        import('../../config/index.ts'),
+        import('../../engine/proxy.ts'),
+        import('../../engine/primary-loader.ts'),
+        import('../../engine/backplane.ts'),
+      ]);
       const logger = createLogger({ level: opts.logLevel });
       const loaded = loadConfig(opts.config);
       for (const w of loaded.warnings) logger.warn({ event: 'config-warning' }, formatProblem(w));
@@ -45,6 +51,7 @@ export function registerStart(program: Command): void {
       }
       try {
         const backplane = await connectBackplane(config, logger, { role: opts.role, waitForNats: opts.waitForNats });
+        const primaryFactory = await loadPrimaryFactory(config);
         const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory });
         lifecycle.info(
           {

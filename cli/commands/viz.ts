@@ -3,9 +3,6 @@
 // svg laid out offline by the same renderer the dashboard uses.
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from '@commander-js/extra-typings';
-import { diagramModel, renderMermaid } from '../../machines/diagram.ts';
-import { toDiagramView } from '../../machines/diagram-view.ts';
-import { loginMachine } from '../../machines/login-machine.ts';
 
 export function registerViz(program: Command): void {
   program
@@ -20,10 +17,14 @@ export function registerViz(program: Command): void {
         // Loaded only here: the wasm Graphviz is 1.4 MB that other commands never need.
         const { renderDiagramSvg } = await import('../../dashboard/diagram-svg.ts');
         text = (await renderDiagramSvg(opts.mode)).svg;
-      } else if (opts.format === 'dot') {
-        text = toDiagramView(diagramModel(loginMachine, opts.mode)).dot;
       } else {
-        text = renderMermaid(opts.mode);
+        // Loaded when the command runs (xstate and the machine), so other commands do not pay for them.
+        const [{ diagramModel, renderMermaid }, { toDiagramView }, { loginMachine }] = await Promise.all([
+          import('../../machines/diagram.ts'),
+          import('../../machines/diagram-view.ts'),
+          import('../../machines/login-machine.ts'),
+        ]);
+        text = opts.format === 'dot' ? toDiagramView(diagramModel(loginMachine, opts.mode)).dot : renderMermaid(opts.mode);
       }
       if (opts.output === undefined) {
         process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

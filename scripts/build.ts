@@ -1,0 +1,32 @@
+// `npm run build` (also `prepare`, which `npm ci` and `npm pack` run): compiles the product to dist/
+// with tsc (tsconfig.build.json) and records which source files it came from in dist/build-info.json,
+// so that bin/authproxy.js can tell a dist/ older than an edited source and run the sources instead.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+// A clean dist: a module deleted from the sources must not linger in the build.
+rmSync(dist, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (r.status !== 0) {
+  rmSync(dist, { recursive: true, force: true });
+  process.exit(r.status ?? 1);
+}
+
+const sources: string[] = [];
+const walk = (dir: string) => {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p);
+    else if (e.name.endsWith('.js')) sources.push(relative(dist, p).replace(/\.js$/, '.ts'));
+  }
+};
+walk(dist);
+sources.sort();
+// Written last: its modification time is the build's time.
+writeFileSync(join(dist, 'build-info.json'), `${JSON.stringify({ sources }, null, 1)}\n`);
+console.log(`build: ${sources.length} modules compiled to dist/`);
