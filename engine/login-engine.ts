@@ -50,7 +50,17 @@ export interface LoginEngine {
   handle(req: LoginRequestMessage): Promise<LoginReply>;
   /** Logins currently being handled (for draining on SIGTERM). */
   inFlight(): number;
+  /**
+   * Shutdown, when the grace is over: every login still running is stopped (its Duo and primary calls
+   * aborted) and answered `drop` (no answer: the NAS retries elsewhere), never decided by failmode; a
+   * request arriving later is dropped at once. Resolves, once every one of them has returned, with how
+   * many there were.
+   */
+  abandon(): Promise<number>;
 }
+
+/** The reason of the drop that abandon() gives the logins it stops. */
+export const ABANDONED = 'shutting down: not finished within the grace';
 
 export function createLoginEngine(deps: {
   servers: Map<string, EngineServer>;
@@ -63,6 +73,11 @@ export function createLoginEngine(deps: {
   const now = deps.now ?? Date.now;
   const newState = deps.newState ?? newChallengeState;
   let running = 0;
+  // Shutdown (abandon): resolved once; every running login races its settle() against it.
+  let abandoned = false;
+  let signalAbandon!: () => void;
+  const abandonedP = new Promise<'abandoned'>((r) => (signalAbandon = () => r('abandoned')));
+  const handling = new Set<Promise<LoginReply>>();
   const machines = new Map<string, ReturnType<typeof provideFor>>();
   const machineFor = (s: EngineServer) => {
     let m = machines.get(s.name);
@@ -70,7 +85,16 @@ export function createLoginEngine(deps: {
     return m;
   };
 
-  async function handle(req: LoginRequestMessage): Promise<LoginReply> {
+  function handle(req: LoginRequestMessage): Promise<LoginReply> {
+    if (abandoned) return Promise.resolve({ kind: 'drop', reason: ABANDONED });
+    const p = run(req);
+    handling.add(p);
+    const forget = () => handling.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  async function run(req: LoginRequestMessage): Promise<LoginReply> {
     const server = deps.servers.get(req.server);
     if (!server) return { kind: 'drop', reason: `no server section ${req.server}` };
     const secret = server.secretFor(req.clientIp);
@@ -83,7 +107,10 @@ export function createLoginEngine(deps: {
       if (!('actor' in begun)) return begun.reply;
       const { actor } = begun;
       try {
-        const settled = await settle(actor);
+        const settled = await Promise.race([settle(actor), abandonedP]);
+        // Stopped by our own shutdown: whatever its Duo or primary call would have said (the abort makes
+        // it an error, and failmode would decide an error), the login is not answered.
+        if (settled === 'abandoned') return { kind: 'drop', reason: ABANDONED };
         if (settled.status === 'done') return settled.reply;
         // Waiting for the user's answer: persist the quiet snapshot under a fresh State and stop.
         const state = newState();
@@ -174,7 +201,15 @@ export function createLoginEngine(deps: {
     return { actor };
   }
 
-  return { handle, inFlight: () => running };
+  async function abandon(): Promise<number> {
+    const left = handling.size;
+    abandoned = true;
+    signalAbandon();
+    await Promise.allSettled([...handling]);
+    return left;
+  }
+
+  return { handle, inFlight: () => running, abandon };
 }
 
 type LoginActor = ReturnType<typeof createActor<ReturnType<typeof provideFor>>>;

@@ -64,9 +64,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   let engineThreads: EngineThreads | undefined;
   let radius: RadiusServer | undefined;
   let listeners: ListenerAddress[] = [];
-  // Shutdown: new requests are dropped (the device retries elsewhere or later) while the sockets stay
-  // open long enough to send the answers of logins already running.
-  let draining = false;
+  // Requests handed to an engine whose answer the listener still waits for (drained on stop()).
   let waiting = 0;
   // Duo and primary clients are only needed where the engine runs.
   const built = runsEngine && threads === 0 ? buildServers(config, logger, o.primaryFactory ?? (() => undefined)) : undefined;
@@ -108,7 +106,6 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       receiveBufferBytes: config.main.udpReceiveBuffer,
       logger: logger.child({ component: 'radius' }),
       handle: async (req: RadiusRequest): Promise<LoginReply> => {
-        if (draining) return { kind: 'drop', reason: 'shutting down' };
         // While the shared bus is down no engine can be reached: drop (counted); the device retransmits.
         if (!busIsUp(bus)) return { kind: 'drop', reason: 'bus down' };
         const loginId = randomUUID();
@@ -152,14 +149,21 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     bus,
     store,
     async stop(graceMs = 10_000) {
-      // No new login gets in; running ones get their time and their answers go out on the still-open
-      // sockets; then the listeners close.
-      draining = true;
+      // Requests that reached us before the signal, even those still unread in the sockets, are logins
+      // like the others; only new ones are refused (radius.refuseNew). Running logins get the grace and
+      // their answers go out on the still-open sockets; then the listeners close.
       const until = Date.now() + graceMs;
+      await radius?.refuseNew(Math.min(graceMs, 5000));
       while ((waiting > 0 || (engine?.inFlight() ?? 0) > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      // The grace is over: what still runs is stopped, unanswered (the NAS retries elsewhere), before the
+      // Duo and primary clients close, so that no aborted call is decided by failmode.
+      const abandoned = (await engine?.abandon()) ?? 0;
+      if (abandoned > 0)
+        logger.warn({ event: 'shutdown_abandoned', logins: abandoned, graceMs }, `${abandoned} login(s) could not finish within the ${graceMs} ms grace: not answered (the NAS retries elsewhere)`);
       // Engine threads drain themselves (a login a listener gave up on, or one from another process over
       // NATS, may still run there), with what is left of the grace; their answers still need the hub.
       await engineThreads?.stop(Math.max(0, until - Date.now()));
+      if (waiting > 0) logger.warn({ event: 'shutdown_unanswered', requests: waiting }, `${waiting} request(s) still waiting for an engine at shutdown: not answered`);
       await radius?.close();
       await closeAll();
     },

@@ -71,6 +71,8 @@ export const ServerDrop = {
   EncodeError: 'encode-error',
   /** The server was closed before the handler answered. */
   Closed: 'closed',
+  /** A new request after refuseNew() took in the backlog (shutdown). */
+  ShuttingDown: 'shutting-down',
 } as const;
 export type DropReason = DecodeFailureReason | (typeof ServerDrop)[keyof typeof ServerDrop];
 
@@ -104,6 +106,10 @@ export interface RadiusServer {
   /** Binds every listener; on any failure the ones already bound are closed again. */
   listen(): Promise<ListenResult>;
   stats(): RadiusServerStats;
+  /** Shutdown, first step: requests already in the sockets' receive buffers are still taken in; from
+   *  then on new requests (and Status-Server) are dropped as `shutting-down`, while the answers of the
+   *  running ones still go out. Resolves when every listener has read its backlog (or after maxWaitMs). */
+  refuseNew(maxWaitMs: number): Promise<void>;
   /** Stops reading, closes the sockets; answers still pending are discarded (counted as `closed`). */
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { toRaw, toWire } from './attributes.ts';
 import { checkRequest, decodePacket } from './codec/decode.ts';
 import { encodeReply, type ReplyTarget } from './codec/encode.ts';
 import { Attr, type Packet, type RawAttribute, type Secret } from './codec/types.ts';
+import { type BacklogMarker, sendBacklogMarker } from './backlog-marker.ts';
 import { createDropLog } from './drop-log.ts';
 import { type ClientMatcher, createClientMatcher } from './networks.ts';
 import { type CacheToken, fingerprint, ReplyCache } from './reply-cache.ts';
@@ -38,6 +39,7 @@ const DROP_TEXT: Record<string, string> = {
   'wrong-code': 'non-AccessRequest packet received',
   'ma-missing': 'Message-Authenticator required but missing',
   'proxy-state-without-ma': 'Proxy-State without Message-Authenticator (limit_proxy_state)',
+  'shutting-down': 'shutting down: new requests are refused',
 };
 
 interface Listener {
@@ -45,6 +47,9 @@ interface Listener {
   readonly iface: string;
   readonly matcher: ClientMatcher;
   socket?: Socket;
+  /** Shutdown: the marker behind the backlog (backlog-marker.ts), then refusing once it is read. */
+  marker?: BacklogMarker;
+  refusing?: boolean;
 }
 
 /** IPv4 peers of a dual-stack socket show as ::ffff:a.b.c.d; log and match them as a.b.c.d. */
@@ -101,6 +106,12 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
   }
 
   function onMessage(l: Listener, socket: Socket, msg: Buffer, rinfo: RemoteInfo): void {
+    if (l.marker?.is(msg)) {
+      // Synchronously: the next datagram, maybe read in this same turn, is already new.
+      l.refusing = true;
+      l.marker.seen();
+      return;
+    }
     st.received++;
     const ip = displayIp(rinfo.address);
     const client = l.matcher.match(ip);
@@ -117,6 +128,8 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     const section = sectionsByName.get(client.section)!;
 
     if (packet.code === 12) {
+      // A health check while shutting down must fail: no answer.
+      if (l.refusing) return drop(ServerDrop.ShuttingDown, ip, rinfo.port);
       // Status-Server (RFC 5997): must carry a valid MA; answered with Access-Accept, MA first.
       const v = checkRequest(packet, { secret: client.secret, requireMessageAuthenticator: true });
       if (!v.ok) {
@@ -164,6 +177,8 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       else st.duplicates.afterDrop++;
       return;
     }
+    // Retransmissions of running requests (above) are still recognised; a new request is refused.
+    if (l.refusing) return drop(ServerDrop.ShuttingDown, ip, rinfo.port);
     const token = cache.begin(key, fp);
     st.inFlight++;
     logger.debug({ event: 'radius_request', client: ip, port: rinfo.port, id: packet.id, server: section.name }, `Received new request id ${packet.id}`);
@@ -263,6 +278,19 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       sweepTimer = setInterval(() => cache.sweep(), 1000);
       sweepTimer.unref();
       return { ok: true, listeners: bound };
+    },
+    async refuseNew(maxWaitMs) {
+      const how = await Promise.all(
+        listeners.map(async (l) => {
+          if (l.socket === undefined || l.refusing || l.marker) return 'marker';
+          l.marker = sendBacklogMarker(l.socket, maxWaitMs);
+          const r = await l.marker.passed;
+          l.refusing = true;
+          return r;
+        }),
+      );
+      const missed = how.filter((h) => h !== 'marker').length;
+      if (missed > 0) logger.warn({ event: 'radius_backlog_marker_missed', listeners: missed, how }, `${missed} listener(s) did not read their shutdown marker (${how.join(', ')}); refusing new requests from now on`);
     },
     stats: () => structuredClone(st),
     close: closeAll,
