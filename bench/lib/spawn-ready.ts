@@ -18,7 +18,11 @@ export function spawnReady(args: string[], opts: { timeoutMs?: number; env?: Nod
     await exited;
     clearTimeout(t);
   };
-  process.once('exit', () => proc.kill('SIGKILL'));
+  // Never leave the child behind the bench; the listener goes with the child, so a bench that starts many
+  // children does not pile them up on `process`.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  proc.once('exit', () => process.off('exit', killOnExit));
   return new Promise((resolve, reject) => {
     let stderr = '';
     proc.stderr!.on('data', (d) => (stderr += d));
