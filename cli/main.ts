@@ -4,6 +4,7 @@ import { Command } from '@commander-js/extra-typings';
 import { registerCheckConfig } from './commands/check-config.ts';
 import { registerConnectivity } from './commands/connectivity.ts';
 import { registerMockDuo } from './commands/mock-duo.ts';
+import { registerSimulate } from './commands/simulate.ts';
 import { registerStart } from './commands/start.ts';
 import { registerViz } from './commands/viz.ts';
 
@@ -22,5 +23,6 @@ registerCheckConfig(program);
 registerConnectivity(program);
 registerMockDuo(program);
 registerViz(program);
+registerSimulate(program);
 
 await program.parseAsync(process.argv);

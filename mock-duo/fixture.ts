@@ -179,25 +179,47 @@ function issuePath(issue: z.core.$ZodIssue): PropertyKey[] {
 
 /** Parse fixture text (YAML or JSON). Every error carries `file:line:col path: message`. */
 export function parseFixture(text: string, file = 'fixture'): ParseResult<Fixture> {
+  return parseYamlWith(fixtureSchema, text, file);
+}
+
+/**
+ * YAML (or JSON) text validated by a zod schema; every error is `file:line:col path: message`, the
+ * position that of the offending value (or key, for an unknown key). Never throws: a document the YAML
+ * library refuses to build (alias bombs, bad merges) is an error at 1:1. Shared with the simulator's
+ * scenario files.
+ */
+export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string): ParseResult<z.output<S>> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return `${file}:${pos?.line ?? 1}:${pos?.col ?? 1} ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`;
-      }),
-    };
+  let doc: ReturnType<typeof parseDocument>;
+  let value: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      return {
+        ok: false,
+        errors: doc.errors.map((e) => {
+          const pos = e.linePos?.[0];
+          return `${file}:${pos?.line ?? 1}:${pos?.col ?? 1} ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`;
+        }),
+      };
+    }
+    value = doc.toJS() ?? {};
+  } catch (err) {
+    return { ok: false, errors: [`${file}:1:1 ${(err as Error).message.split('\n')[0]}`] };
   }
-  const r = fixtureSchema.safeParse(doc.toJS() ?? {});
+  const r = schema.safeParse(value);
   if (r.success) return { ok: true, value: r.data };
   return {
     ok: false,
     errors: r.error.issues.map((issue) => {
       const path = issuePath(issue);
-      const { line, col } = lineCounter.linePos(offsetOf(doc, path, issue.code === 'unrecognized_keys'));
-      return `${file}:${line}:${col} ${dotted(path)}: ${issue.message}`;
+      let at = { line: 1, col: 1 };
+      try {
+        at = lineCounter.linePos(offsetOf(doc, path, issue.code === 'unrecognized_keys'));
+      } catch {
+        // a path the document cannot be walked along (should not happen): the start of the file
+      }
+      return `${file}:${at.line}:${at.col} ${dotted(path)}: ${issue.message}`;
     }),
   };
 }

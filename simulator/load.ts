@@ -5,7 +5,7 @@
 // up when the device would (`timeoutMs`). Always bounded in count AND time: it stops by itself.
 import { performance } from 'node:perf_hooks';
 import { attr } from '../adapters/radius/attributes.ts';
-import { createRadiusClient, type Upstream } from '../adapters/radius/client.ts';
+import { createRadiusClient, type RadiusClient, type Upstream } from '../adapters/radius/client.ts';
 import type { RawAttribute } from '../adapters/radius/codec/types.ts';
 import type { MessageAuthenticatorPolicy } from '../adapters/radius/server-types.ts';
 import type { WireAttribute } from '../machines/contracts.ts';
@@ -93,6 +93,42 @@ export function pap(user: string, password: string, callingStationId = '10.0.0.5
 
 const DEFAULT_ATTRS = pap('bench', 'bench-pw');
 
+export interface SenderOptions {
+  readonly client: RadiusClient;
+  readonly target: Upstream;
+  readonly timeoutMs: number;
+  readonly retransmit?: Retransmit;
+  readonly messageAuthenticator?: boolean;
+  readonly onRetransmit?: () => void;
+}
+
+/** A device's way of sending one request: the same packet again every `retransmit.intervalMs` (at most
+ *  `count` times), and no answer after `timeoutMs`. */
+export function createSender(o: SenderOptions): Send {
+  return async (attributes) => {
+    const r = o.client.open({ attributes, upstreams: [o.target], ...(o.messageAuthenticator === false ? { messageAuthenticator: false } : {}) });
+    if (!r.ok) return undefined;
+    const ex = r.exchange;
+    ex.send(o.target);
+    let resent = 0;
+    const re = o.retransmit;
+    const timer =
+      re && re.count > 0 && re.intervalMs > 0
+        ? setInterval(() => {
+            if (resent >= re.count) return;
+            resent++;
+            o.onRetransmit?.();
+            ex.send(o.target);
+          }, re.intervalMs)
+        : undefined;
+    const giveUp = setTimeout(() => ex.cancel(), o.timeoutMs);
+    const out = await ex.reply;
+    clearInterval(timer);
+    clearTimeout(giveUp);
+    return out.ok ? { code: out.code, attributes: out.attributes } : undefined;
+  };
+}
+
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const open = o.ratePerS !== undefined;
   const concurrency = o.concurrency ?? 16;
@@ -113,28 +149,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   let lost = 0;
   let retransmissions = 0;
 
-  const send: Send = async (attributes) => {
-    const r = client.open({ attributes, upstreams: [o.target], ...(o.messageAuthenticator === false ? { messageAuthenticator: false } : {}) });
-    if (!r.ok) return undefined;
-    const ex = r.exchange;
-    ex.send(o.target);
-    let resent = 0;
-    const re = o.retransmit;
-    const timer =
-      re && re.count > 0 && re.intervalMs > 0
-        ? setInterval(() => {
-            if (resent >= re.count) return;
-            resent++;
-            retransmissions++;
-            ex.send(o.target);
-          }, re.intervalMs)
-        : undefined;
-    const giveUp = setTimeout(() => ex.cancel(), timeoutMs);
-    const out = await ex.reply;
-    clearInterval(timer);
-    clearTimeout(giveUp);
-    return out.ok ? { code: out.code, attributes: out.attributes } : undefined;
-  };
+  const send = createSender({
+    client,
+    target: o.target,
+    timeoutMs,
+    ...(o.retransmit ? { retransmit: o.retransmit } : {}),
+    ...(o.messageAuthenticator === false ? { messageAuthenticator: false } : {}),
+    onRetransmit: () => retransmissions++,
+  });
   const script: LoginScript = o.login ?? (async (i, s) => (await s(o.attributes?.(i) ?? DEFAULT_ATTRS))?.code);
 
   const one = async (i: number) => {

@@ -1,0 +1,199 @@
+// Everything a scenario runs against: the embedded mock Duo, a simulated upstream RADIUS primary, and
+// the target: our proxy started in process from an authproxy.cfg (every section's Duo pointed at the
+// mock), or any RADIUS server already running. Whatever cannot be started is a SetupError (exit 2).
+import { createSocket } from 'node:dgram';
+import { silentLogger } from '../adapters/log/logger.ts';
+import { cidrContains, parseIp, parseNetwork } from '../adapters/radius/networks.ts';
+import { formatProblem, loadConfig, type ProxyConfig, type ServerSection } from '../config/index.ts';
+import { primaryFactory } from '../engine/primary-factory.ts';
+import { type RunningProxy, startProxy } from '../engine/proxy.ts';
+import type { Fixture, FixtureInput } from '../mock-duo/fixture.ts';
+import { loadFixtureFile } from '../mock-duo/fixture.ts';
+import { type MockDuoServer, startMockDuoServer } from '../mock-duo/server.ts';
+import type { DeviceSettings } from './device.ts';
+import { type SimulatedPrimary, startSimulatedPrimary } from './primary.ts';
+import type { Scenario } from './scenario/schema.ts';
+
+export class SetupError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+export interface Destination {
+  host: string;
+  port: number;
+  secret: string;
+  /** The server section, for reports ('' for a radius target). */
+  server: string;
+}
+
+export interface Environment {
+  mock: MockDuoServer | undefined;
+  /** Things worth telling the user about how the target was set up. */
+  notes: string[];
+  /** Where a device sends, and with which secret. */
+  destination(device: DeviceSettings, server: string | undefined): Destination;
+  stop(): Promise<void>;
+}
+
+/** A free UDP port on 127.0.0.1 (bound and released: the proxy binds it right after). */
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.once('error', reject);
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startMock(s: Scenario, config: ProxyConfig | undefined): Promise<MockDuoServer | undefined> {
+  const d = s.duo;
+  if (d === undefined) return undefined;
+  let base: Partial<Fixture> | FixtureInput = {};
+  if (d.fixtures !== undefined) {
+    const loaded = await loadFixtureFile(d.fixtures);
+    if (!loaded.ok) throw new SetupError(loaded.errors);
+    base = loaded.value;
+  }
+  const integrations = [...(base.integrations ?? []), ...(d.integrations ?? [])];
+  for (const srv of config?.servers ?? [])
+    if (!integrations.some((i) => i.ikey === srv.ikey)) integrations.push({ ikey: srv.ikey, skey: srv.skey });
+  if (integrations.length === 0) throw new SetupError(['duo: the mock Duo needs the ikey/skey pairs it accepts: give duo.integrations, or integrations in duo.fixtures']);
+  const fixture = {
+    ...base,
+    integrations,
+    ...(d.users !== undefined ? { users: d.users } : {}),
+    ...(d.new_user_policy !== undefined ? { new_user_policy: d.new_user_policy } : {}),
+  } as FixtureInput;
+  const port = d.listen !== undefined ? Number(d.listen.split(':')[1]) : 0;
+  try {
+    return await startMockDuoServer({ fixture, port, ...(d.ca_out !== undefined ? { caOut: d.ca_out } : {}) });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new SetupError([`duo: cannot start the mock Duo: ${e.code === 'EADDRINUSE' ? `${d.listen} is already in use` : e.message}`]);
+  }
+}
+
+/** The secret of the client network holding `ip` in a section, if any. */
+function secretFor(section: ServerSection, ip: string): string | undefined {
+  const addr = parseIp(ip);
+  if (addr === undefined) return undefined;
+  for (const c of section.radiusClients) {
+    const n = parseNetwork(c.value);
+    if (n.ok && n.cidrs.some((cidr) => cidrContains(cidr, addr))) return c.secret;
+  }
+  return undefined;
+}
+
+async function startConfigTarget(s: Scenario, file: string, server: string | undefined): Promise<PreparableEnvironment> {
+  const loaded = loadConfig(file);
+  if (!loaded.ok) throw new SetupError(loaded.problems.map(formatProblem));
+  const notes: string[] = [];
+  const original = loaded.config;
+  const mock = await startMock(s, original);
+  const primaries: SimulatedPrimary[] = [];
+  let proxy: RunningProxy | undefined;
+  try {
+    // Each configured port gets a free loopback port (sections sharing a port still share one), so a
+    // scenario never collides with a proxy already running on 1812.
+    const portMap = new Map<number, number>();
+    for (const srv of original.servers) if (!portMap.has(srv.port)) portMap.set(srv.port, await freeUdpPort());
+    const config: ProxyConfig = structuredClone(original);
+    config.main.natsServers = [];
+    if (original.main.natsUrl !== undefined) notes.push('[main] nats_url is not used: the simulated proxy runs in one process');
+    for (const srv of config.servers) {
+      srv.port = portMap.get(srv.port)!;
+      srv.interface = '127.0.0.1';
+      if (mock) Object.assign(srv, { apiHost: 'localhost', apiPort: mock.port, httpCaCertsFile: mock.caFile, httpProxyHost: '' });
+    }
+    if (mock) notes.push(`every section's Duo is the embedded mock at ${mock.url}`);
+    if (s.primary) {
+      for (const client of Object.values(config.clients)) {
+        if (client.type !== 'radius_client') continue;
+        const p = await startSimulatedPrimary(s.primary.radius, client.secret);
+        primaries.push(p);
+        client.hosts = [{ host: '127.0.0.1', port: p.port }];
+        notes.push(`[${client.name}] goes to the simulated RADIUS primary on 127.0.0.1:${p.port}`);
+      }
+    }
+    const sections = new Map(config.servers.map((x) => [x.name, x]));
+    const pick = (name: string | undefined): ServerSection => {
+      const n = name ?? server;
+      if (n !== undefined) {
+        const found = sections.get(n);
+        if (!found) throw new SetupError([`target.server: no section [${n}] in ${file}; sections: ${[...sections.keys()].join(', ')}`]);
+        return found;
+      }
+      if (config.servers.length === 1) return config.servers[0]!;
+      throw new SetupError([`target.server: ${file} has ${config.servers.length} server sections (${[...sections.keys()].join(', ')}); name one with target.server or a login's server`]);
+    };
+    const added = new Set<string>();
+    const destination = (d: DeviceSettings, name: string | undefined): Destination => {
+      const section = pick(name);
+      let secret = secretFor(section, d.sourceIp);
+      if (secret === undefined) {
+        // The production file names the real device (its NAS address); the simulated one sends from
+        // loopback, so it is added to that device's client network, with its secret, in memory only.
+        secret = secretFor(section, d.nasIp);
+        if (secret === undefined)
+          throw new SetupError([
+            `device ${d.name}: [${section.name}] has no radius_ip_N holding its source ${d.sourceIp} or its nas_ip ${d.nasIp}; set device.nas_ip to the address the config lists for it`,
+          ]);
+        const key = `${section.name}|${d.sourceIp}`;
+        if (!added.has(key)) {
+          section.radiusClients.unshift({ n: 0, value: `${d.sourceIp}/32`, secret, line: 0 });
+          added.add(key);
+          notes.push(`[${section.name}] takes ${d.name} from ${d.sourceIp} with the secret of its nas_ip ${d.nasIp}`);
+        }
+      }
+      return { host: '127.0.0.1', port: section.port, secret, server: section.name };
+    };
+    return {
+      mock,
+      notes,
+      destination,
+      // Every device is resolved before the proxy starts: the client networks added above must be in
+      // the configuration it starts with.
+      async prepare(devices) {
+        for (const x of devices) destination(x.device, x.server);
+        try {
+          proxy = await startProxy({ config, logger: silentLogger(), primaryFactory });
+        } catch (err) {
+          throw new SetupError([`target.config: the proxy could not start: ${(err as Error).message}`]);
+        }
+      },
+      async stop() {
+        await proxy?.stop(500);
+        await Promise.all(primaries.map((p) => p.close()));
+        await mock?.close();
+      },
+    };
+  } catch (err) {
+    await Promise.all(primaries.map((p) => p.close()));
+    await mock?.close();
+    throw err;
+  }
+}
+
+export interface PreparableEnvironment extends Environment {
+  /** Checks every device against the target and starts the proxy (target.config). */
+  prepare(devices: { device: DeviceSettings; server: string | undefined }[]): Promise<void>;
+}
+
+export async function startEnvironment(s: Scenario): Promise<PreparableEnvironment> {
+  if ('config' in s.target) return startConfigTarget(s, s.target.config, s.target.server);
+  const t = s.target.radius;
+  const mock = await startMock(s, undefined);
+  return {
+    mock,
+    notes: mock ? [`mock Duo listening on ${mock.url}${mock.caFile ? ` (CA ${mock.caFile})` : ''}`] : [],
+    destination: () => ({ host: t.host, port: t.port, secret: t.secret, server: '' }),
+    prepare: async () => {},
+    stop: async () => {
+      await mock?.close();
+    },
+  };
+}
