@@ -98,7 +98,7 @@ test('scenario reader – any mutation of a valid file is a valid scenario or FI
         } else if (m.kind === 'dup-line') {
           lines.splice(m.at % lines.length, 0, lines[m.at % lines.length]!);
           text = lines.join('\n');
-        } else {
+        } else if (m.kind === 'retype') {
           const colons = [...text.matchAll(/: /g)].map((x) => x.index!);
           const at = colons[m.at % colons.length]! + 2;
           const end = text.slice(at).search(/[,}\n]/);
