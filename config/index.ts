@@ -6,6 +6,7 @@ import { buildAdClient, buildDuoOnlyClient, buildMain, buildRadiusClient, buildS
 import { checkClients, checkListeners } from './cross.ts';
 import { parseIni } from './ini.ts';
 import { findOption, SECTIONS } from './options.ts';
+import { closestOption } from './suggest.ts';
 import { type Problem, ProblemList, redactProblems } from './problems.ts';
 import { resolveClient } from './resolve.ts';
 import type { ReadSection } from './section-reader.ts';
@@ -35,10 +36,14 @@ interface Analysis {
   secrets: string[];
 }
 
+/** Whether a key holds a secret, by the kind of option it is (issue 15 §3), in any section type: a
+ *  secret option, or an unknown key that is a near miss of one (radius_secert_1). */
 function isSecretKey(key: string): boolean {
   return Object.values(SECTIONS).some((spec) => {
     const found = findOption(spec, key);
-    return Boolean(found?.option.secret);
+    if (found) return Boolean(found.option.secret);
+    const close = closestOption(spec, key);
+    return close !== undefined && Boolean(findOption(spec, close)?.option.secret);
   });
 }
 
@@ -46,7 +51,8 @@ function analyse(text: string, file: string, dir: string): Analysis {
   const problems = new ProblemList(file);
   const ini = parseIni(text, file);
   for (const p of ini.problems) problems.error(p, p.message, p.fix);
-  const secrets = ini.sections.flatMap((s) => s.entries.filter((e) => isSecretKey(e.key) && e.value !== '').map((e) => e.value));
+  // Every entry read, a dropped duplicate section's too: its secret may be pasted somewhere else.
+  const secrets = ini.everyEntry.filter(({ entry: e }) => e.value !== '' && isSecretKey(e.key)).map(({ entry: e }) => e.value);
 
   const typed = typeSections(ini, dir, problems);
   const main = buildMain(typed.main ?? emptySection('main', 'main'));

@@ -28,6 +28,9 @@ export interface IniProblem {
 export interface IniResult {
   sections: IniSection[];
   problems: IniProblem[];
+  /** Every key = value read, those then dropped (a duplicate section's, a duplicated key's) included,
+   *  with its section: a secret written only there must still never be printed. */
+  everyEntry: { section: string; entry: IniEntry }[];
 }
 
 // ConfigParser: SECTCRE is matched at the start of the stripped line; OPTCRE takes the first `=` or `:`.
@@ -53,6 +56,7 @@ export function parseIni(text: string, source: string): IniResult {
   const lines = splitLines(text);
   const problems: IniProblem[] = [];
   const sections: IniSection[] = [];
+  const everyEntry: IniResult['everyEntry'] = [];
   if (!lines.some((l) => SECTION_RE.test(l.trim()))) {
     problems.push({
       line: 0,
@@ -61,7 +65,7 @@ export function parseIni(text: string, source: string): IniResult {
       message: `Config loaded from ${source} has no sections.`,
       fix: 'start the file with a section header such as [main] or [radius_server_auto]',
     });
-    return { sections, problems };
+    return { sections, problems, everyEntry };
   }
 
   const seen = new Map<string, IniSection>(); // lowercased name -> first section of that name
@@ -139,6 +143,7 @@ export function parseIni(text: string, source: string): IniResult {
     const entry: IniEntry = { key, value: '', line: lineNo };
     open = { entry, parts: [m[3]!.trim()] };
     opened.push(open);
+    everyEntry.push({ section: current.name, entry });
     const previous = keys.get(key);
     if (previous) {
       problems.push({
@@ -155,5 +160,5 @@ export function parseIni(text: string, source: string): IniResult {
   });
 
   for (const o of opened) o.entry.value = o.parts.join('\n').trimEnd();
-  return { sections, problems };
+  return { sections, problems, everyEntry };
 }

@@ -61,14 +61,15 @@ export class ProblemList {
   }
 }
 
-/** Replaces any secret value (4 characters or more) quoted in a message or fix by ***: a second guard,
- *  for a secret pasted into a key that is not secret (radius_ip_1 = <the secret>). */
+/** Replaces any secret value in a message or fix by ***: a second guard, for a secret pasted into a key
+ *  that is not secret (client = <the secret of a duplicate section>). Secrets of 4 characters or more
+ *  wherever they appear; shorter ones (which would match ordinary words) where a value is quoted. */
 export function redactProblems(problems: readonly Problem[], secrets: readonly string[]): Problem[] {
-  const parts = [...new Set(secrets.flatMap((s) => s.split('\n')).map((s) => s.trim()))]
-    .filter((s) => s.length >= 4)
-    .sort((a, b) => b.length - a.length);
-  if (parts.length === 0) return [...problems];
-  const scrub = (text: string) => parts.reduce((t, s) => t.split(s).join('***'), text);
+  const all = [...new Set(secrets.flatMap((s) => s.split('\n')).map((s) => s.trim()))].filter((s) => s !== '');
+  const parts = all.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  const short = all.filter((s) => s.length < 4).flatMap((s) => [`'${s}'`, `[${s}]`]);
+  if (all.length === 0) return [...problems];
+  const scrub = (text: string) => [...parts, ...short].reduce((t, s) => t.split(s).join(s.startsWith('[') ? '[***]' : s.startsWith("'") ? "'***'" : '***'), text);
   return problems.map((p) => ({ ...p, message: scrub(p.message), fix: scrub(p.fix) }));
 }
 

@@ -100,12 +100,11 @@ export function parseValue(option: OptionSpec, key: string, raw: string, dir: st
     case 'network': {
       const parsed = parseNetwork(raw);
       if (parsed.ok) return ok(raw);
-      // Quote the value only when it looks like an attempt at an address: a secret pasted here by
-      // mistake (radius_ip_1 and radius_secret_1 swapped) must not be printed.
-      const addressLike = /^[0-9A-Fa-f.:/\-\s]*$/.test(raw);
-      const shown = addressLike ? `'${raw}' (${parsed.error})` : '(value hidden: it is not an IP address, network or range)';
+      // Never quoted, whatever it looks like (issue 15 §3): radius_ip_N and radius_secret_N swapped put
+      // the shared secret here, and a secret of digits or hex looks like an address. The reason is told
+      // in words of its own, without any part of the value.
       return bad(
-        `Invalid IP, network, or range for '${key}': ${shown}`,
+        `Invalid IP, network, or range for '${key}': ${networkReason(parsed.error)} (the value is not shown: it may be a shared secret written on the wrong line)`,
         'use an IP (10.0.0.1), a CIDR (10.0.0.0/24), an IP/netmask (10.0.0.0/255.255.255.0) or a range (10.0.0.1-10.0.0.9)',
       );
     }
@@ -158,4 +157,16 @@ export function parseValue(option: OptionSpec, key: string, raw: string, dir: st
       return urls ? ok(urls) : invalid('use nats://host:4222 or tls://host:4222, several separated by commas');
     }
   }
+}
+
+/** parseNetwork's reason without the parts of the value it quotes. */
+function networkReason(error: string): string {
+  if (error === 'empty value') return 'empty';
+  if (error.includes('mixes IPv4 and IPv6')) return 'the range mixes IPv4 and IPv6';
+  if (error.includes('ends before it starts')) return 'the range ends before it starts';
+  if (error.startsWith('invalid IP range')) return 'not a range of two IP addresses';
+  if (error.startsWith('prefix length')) return 'the prefix length is longer than the address';
+  if (error.includes('not contiguous')) return 'the netmask is not contiguous';
+  if (error.startsWith('invalid prefix length')) return 'invalid prefix length or netmask';
+  return 'not an IP address, network or range';
 }

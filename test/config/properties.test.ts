@@ -32,6 +32,14 @@ const randomCase = (s: string, mask: number) => [...s].map((c, i) => ((mask >> i
 const secretText = fc
   .string({ unit: fc.constantFrom(...'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!@$%^&*_+~'.split('')), minLength: 12, maxLength: 28 })
   .map((s) => `Zq${s}`);
+/** Secrets as admins really write them, those that look like an address included: only digits, only
+ *  hex, a dotted number (issue 15 §3: the look of a value must not decide whether it is printed). */
+const anySecret = fc.oneof(
+  secretText,
+  fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: 9, maxLength: 20 }).map((s) => `9${s}`),
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), minLength: 10, maxLength: 32 }).map((s) => `f${s}e`),
+  fc.tuple(fc.integer({ min: 100, max: 999 }), fc.integer({ min: 100, max: 999 }), fc.integer({ min: 100, max: 999 })).map(([a, b, c]) => `${a}.${b}.${c}:${a}`),
+);
 
 const serverModel = fc.record({
   suffix: fc.constantFrom('', '2', '10'),
@@ -178,14 +186,22 @@ const mistakes = fc.record({
   protectedToo: fc.boolean(),
   badBool: fc.boolean(),
   missingClient: fc.boolean(),
+  // issue 15 §3: the secret of a duplicate section (whose lines are read and dropped), pasted into
+  // client= or [main] server= or client_ip_attr of the first one.
+  duplicate: fc.constantFrom('none', 'client', 'server', 'client_ip_attr'),
+  secretPastedInto: fc.constantFrom('none', 'client', 'server', 'client_ip_attr', 'api_host', 'port'),
 });
 
 test('config properties – no secret value ever appears in problems or in the summary', () => {
   fc.assert(
-    fc.property(fc.array(secretText, { minLength: 10, maxLength: 10 }), mistakes, eol, (secrets, m, e) => {
-      const [skey, s1, s2, adPw, rcSecret, natsPw, pasted, typo, cont, prot] = secrets as [string, string, string, string, string, string, string, string, string, string];
+    fc.property(fc.array(anySecret, { minLength: 11, maxLength: 11 }), mistakes, eol, (secrets, m, e) => {
+      const [skey, s1, s2, adPw, rcSecret, natsPw, pasted, typo, cont, prot, dup] = secrets as [string, string, string, string, string, string, string, string, string, string, string];
+      // A value pasted by mistake into a non-secret option (the secret of a duplicate section, or s1).
+      const pastedValue = m.duplicate !== 'none' ? dup : s1;
+      const into = m.duplicate !== 'none' ? m.duplicate : m.secretPastedInto;
       const lines = [
         '[main]',
+        ...(into === 'server' ? [`server = ${pastedValue}`, `client = ad_client`] : []),
         'nats_url = nats://127.0.0.1:4222',
         'nats_user = proxy',
         `nats_password = ${natsPw}`,
@@ -211,11 +227,15 @@ test('config properties – no secret value ever appears in problems or in the s
         ...(m.pastedAlone ? [pasted.replace(/[=:]/g, '')] : []),
         ...(m.typoKey ? [`radius_secert_3 = ${typo}`] : []),
         ...(m.badBool ? ['allow_concat = maybe'] : []),
-        ...(m.missingClient ? [] : ['client = ad_client']),
+        ...(into === 'client' ? [`client = ${pastedValue}`] : m.missingClient ? [] : ['client = ad_client']),
+        ...(into === 'client_ip_attr' ? [`client_ip_attr = ${pastedValue}`] : []),
+        ...(into === 'api_host' ? [`api_host = ${pastedValue}`] : []),
+        ...(into === 'port' ? [`port = ${pastedValue}`] : []),
+        ...(m.duplicate !== 'none' ? ['[radius_server_auto]', `ikey = ${IKEY}`, `skey = ${SKEY}`, 'radius_ip_1 = 10.0.0.1', `radius_secret_1 = ${dup}`] : []),
       ];
       const r = parseConfigText(lines.join(e === 'mixed' ? '\r\n' : e), '/x/authproxy.cfg');
       const printed = [...(r.ok ? summarise(r.config) : r.problems.map(formatProblem)), ...r.warnings.map(formatProblem)].join('\n');
-      for (const secret of [skey, s1, s2, adPw, rcSecret, natsPw, typo, cont, prot]) assert.ok(!printed.includes(secret), `${secret} printed:\n${printed}`);
+      for (const secret of [skey, s1, s2, adPw, rcSecret, natsPw, typo, cont, prot, ...(m.duplicate !== 'none' ? [dup] : [])]) assert.ok(!printed.includes(secret), `${secret} printed:\n${printed}`);
       if (m.pastedAlone) assert.ok(!printed.includes(pasted.replace(/[=:]/g, '')));
     }),
     { numRuns: 300 },
