@@ -62,6 +62,11 @@ export function buildMain(read: ReadSection): MainConfig {
     role: str(read, 'role') as Role,
     metricsPort: optInt(read, 'metrics_port'),
     dashboardPort: optInt(read, 'dashboard_port'),
+    dashboardInterface: str(read, 'dashboard_interface'),
+    dashboardToken: optStr(read, 'dashboard_token'),
+    dashboardLogins: int(read, 'dashboard_logins'),
+    dashboardMaxAgeS: int(read, 'dashboard_max_age'),
+    dashboardWindowS: int(read, 'dashboard_window'),
     udpReceiveBuffer: int(read, 'udp_receive_buffer'),
     engineThreads: int(read, 'engine_threads'),
   };

@@ -131,6 +131,28 @@ export function checkMain(read: ReadSection, problems: ProblemList): void {
   const dashboard = read.values.get('dashboard_port');
   if (metrics && dashboard && metrics.value === dashboard.value)
     problems.error(at('dashboard_port'), `metrics_port and dashboard_port are both ${String(metrics.value)}`, 'give the dashboard and the metrics endpoint different ports');
+  checkDashboard(read, problems);
   if (read.present.has('server') && !read.present.has('client'))
     problems.warn(at('server'), msg.ineffective('server', read.name, 'client is not set'), 'add client = the client section for that server, or remove server');
+}
+
+/** The dashboard shows who logs in from where: off loopback it needs a token (design.md "Contract: dashboard"). */
+function checkDashboard(read: ReadSection, problems: ProblemList): void {
+  const at = (option: string) => ({ line: read.present.get(option) ?? read.line, section: read.name, option });
+  if (!read.present.has('dashboard_port')) {
+    for (const key of ['dashboard_interface', 'dashboard_token', 'dashboard_logins', 'dashboard_max_age', 'dashboard_window'])
+      if (read.present.has(key)) problems.warn(at(key), msg.ineffective(key, read.name, 'dashboard_port is not set'), 'set dashboard_port, or remove it');
+    return;
+  }
+  const address = str(read, 'dashboard_interface');
+  const token = read.values.get('dashboard_token')?.value;
+  if (!isLoopback(address) && (typeof token !== 'string' || token === ''))
+    problems.error(at('dashboard_interface'), `the dashboard on ${address} (not a loopback address) needs dashboard_token`, 'set dashboard_token to a long random string, or dashboard_interface = 127.0.0.1');
+  if (typeof token === 'string' && token.length > 0 && token.length < 16)
+    problems.error(at('dashboard_token'), `dashboard_token is ${token.length} characters; it must be at least 16`, 'use a long random string, e.g. from `openssl rand -hex 24`');
+}
+
+/** 127.0.0.0/8 and ::1. */
+export function isLoopback(address: string): boolean {
+  return /^127\./.test(address) || address === '::1' || address === '0:0:0:0:0:0:0:1';
 }

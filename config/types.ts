@@ -48,6 +48,11 @@ export interface MainConfig {
   role: Role;
   metricsPort: number | undefined;
   dashboardPort: number | undefined;
+  dashboardInterface: string;
+  dashboardToken: string | undefined;
+  dashboardLogins: number;
+  dashboardMaxAgeS: number;
+  dashboardWindowS: number;
   /** SO_RCVBUF of RADIUS listener sockets, bytes. */
   udpReceiveBuffer: number;
   /** Worker threads running login engines; 0: the engine runs on the main thread (docs/scaling.md). */

@@ -26,6 +26,7 @@ import {
   settle,
 } from '../machines/login.ts';
 import { Messages } from '../machines/messages.ts';
+import { transitionEdgeIds } from '../machines/diagram.ts';
 import { loginEventFromInspection } from '../machines/redact.ts';
 import { rejectReply } from '../machines/reply.ts';
 import { newChallengeState } from './challenge-state.ts';
@@ -217,11 +218,22 @@ type LoginActor = ReturnType<typeof createActor<ReturnType<typeof provideFor>>>;
 /** What a started login's input keeps of its request (see begin). */
 const SPENT_REQUEST: LoginRequest = Object.freeze({ clientIp: '', attributes: [] });
 
-/** Publishes every transition of a login, redacted, on its events subject. */
+/** Publishes every transition of a login, redacted, on its events subject. Each event also names the
+ *  diagram edges (machines/diagram.ts ids) the login took since the previous one, decisions included:
+ *  the dashboard lights them up. */
 function inspector(bus: Bus, server: string, now: () => number) {
+  let edges: string[] = [];
   return (e: Parameters<typeof loginEventFromInspection>[0]): void => {
+    if (e.type === '@xstate.microstep') {
+      // Only the login machine itself has microsteps (its children are promises).
+      for (const t of e._transitions) edges.push(...transitionEdgeIds(t));
+      return;
+    }
     const ev = loginEventFromInspection(e, new Date(now()).toISOString());
-    if (ev) bus.publish(Subjects.events(server, ev.loginId), ev);
+    if (!ev) return;
+    if (edges.length) ev.detail = { ...ev.detail, edges };
+    edges = [];
+    bus.publish(Subjects.events(server, ev.loginId), ev);
   };
 }
 

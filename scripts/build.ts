@@ -2,7 +2,7 @@
 // with tsc (tsconfig.build.json) and records which source files it came from in dist/build-info.json,
 // so that bin/authproxy.js can tell a dist/ older than an edited source and run the sources instead.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 
@@ -26,6 +26,11 @@ const walk = (dir: string) => {
   }
 };
 walk(dist);
+// The dashboard page's files are served from beside the compiled dashboard module; listed as sources
+// so that editing one makes this build stale too.
+const pub = join(root, 'dashboard', 'public');
+cpSync(pub, join(dist, 'dashboard', 'public'), { recursive: true });
+for (const f of readdirSync(pub)) sources.push(join('dashboard', 'public', f));
 sources.sort();
 // Written last: its modification time is the build's time.
 writeFileSync(join(dist, 'build-info.json'), `${JSON.stringify({ sources }, null, 1)}\n`);

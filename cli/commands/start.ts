@@ -53,6 +53,13 @@ export function registerStart(program: Command): void {
         const backplane = await connectBackplane(config, logger, { role: opts.role, waitForNats: opts.waitForNats });
         const primaryFactory = await loadPrimaryFactory(config);
         const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory });
+        // Loaded only when asked for (the page, the SVG renderer): a proxy without dashboard_port never carries them.
+        const dashboard = config.main.dashboardPort
+          ? await (await import('../../dashboard/index.ts')).startDashboard({ config, bus: proxy.bus, logger: lifecycle }).catch(async (err: unknown) => {
+              await proxy.stop(0);
+              throw new Error(`dashboard on ${config.main.dashboardInterface}:${config.main.dashboardPort}: ${(err as Error).message}`);
+            })
+          : undefined;
         lifecycle.info(
           {
             event: 'ready',
@@ -62,6 +69,7 @@ export function registerStart(program: Command): void {
             listeners: proxy.listeners.map((l) => ({ address: l.address, port: l.port, receiveBufferBytes: l.receiveBufferBytes })),
             servers: config.servers.map((s) => ({ name: s.name, port: s.port, client: s.client ?? null })),
             mockDuo: mock ? mock.url : undefined,
+            dashboard: dashboard?.url,
           },
           proxy.bus.kind === 'memory' ? 'authproxy ready (embedded: in-process bus, memory challenge store)' : `authproxy ready (shared: ${proxy.bus.kind} bus, ${proxy.store.kind} challenge store)`,
         );
@@ -71,6 +79,7 @@ export function registerStart(program: Command): void {
           stopping = true;
           lifecycle.info({ event: 'stopping', signal }, 'stopping: no new requests, letting running logins finish');
           await proxy.stop(opts.grace * 1000);
+          await dashboard?.close();
           await backplane?.close();
           await mock?.close();
           lifecycle.info({ event: 'stopped' }, 'stopped');
