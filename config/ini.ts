@@ -33,6 +33,10 @@ export interface IniResult {
   everyEntry: { section: string; entry: IniEntry }[];
 }
 
+/** The longest line read (issue 15 §7): no option needs more, and a longer one is a mistake (a file
+ *  pasted in) whose key would otherwise feed the "did you mean" search. */
+export const MAX_LINE_CHARS = 65_536;
+
 // ConfigParser: SECTCRE is matched at the start of the stripped line; OPTCRE takes the first `=` or `:`.
 const SECTION_RE = /^\[([^\]]+)\]/;
 const OPTION_RE = /^(.*?)\s*([=:])\s*(.*)$/s;
@@ -77,6 +81,19 @@ export function parseIni(text: string, source: string): IniResult {
 
   lines.forEach((raw, i) => {
     const lineNo = i + 1;
+    if (raw.length > MAX_LINE_CHARS) {
+      // Nothing of it is quoted (it may hold a secret) and nothing of it is read: the key, the value and
+      // a header alike. An indented continuation that follows it joins nothing.
+      problems.push({
+        line: lineNo,
+        section: current?.name ?? '',
+        option: '',
+        message: `Config is unparseable: the line is ${raw.length} characters long, longer than the ${MAX_LINE_CHARS} allowed`,
+        fix: 'shorten it: no option takes a value this long (was a file pasted into the config?)',
+      });
+      open = undefined;
+      return;
+    }
     const stripped = raw.trim();
     const isComment = stripped.startsWith('#') || stripped.startsWith(';');
     const value = isComment ? '' : stripped;

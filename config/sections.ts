@@ -6,7 +6,7 @@ import { isSectionType, SECTIONS, sectionTypeOf, UNSUPPORTED_SECTIONS } from './
 import type { ProblemList } from './problems.ts';
 import { checkAdClient, checkMain, checkRadiusClient, checkServerSection } from './section-checks.ts';
 import { type ReadSection, readSection } from './section-reader.ts';
-import { editDistance } from './suggest.ts';
+import { editDistanceWithin } from './suggest.ts';
 
 export interface TypedSections {
   main: ReadSection | undefined;
@@ -70,7 +70,7 @@ export function typeSections(ini: IniResult, dir: string, problems: ProblemList)
 function invalidModuleFix(name: string, type: string): string {
   if (name.trim() !== name) return `remove the spaces inside the brackets: [${name.trim()}]`;
   const known = [...Object.keys(SECTIONS).filter((t) => t !== 'main'), ...Object.keys(UNSUPPORTED_SECTIONS)];
-  const close = known.map((t) => ({ t, d: editDistance(type, t) })).sort((a, b) => a.d - b.d)[0];
+  const close = known.map((t) => ({ t, d: editDistanceWithin(type, t, 3) })).sort((a, b) => a.d - b.d)[0];
   if (close && close.d <= 3) return `did you mean [${close.t}]? (a number may follow, e.g. [${close.t}2])`;
   return 'name it after a section type, e.g. radius_server_auto, radius_server_challenge, radius_server_duo_only, radius_server_concat, ad_client, radius_client, duo_only_client (a number may follow)';
 }
