@@ -3,7 +3,7 @@
 // thread: without nats_url on a bus and a challenge store bridged to the main thread's (so logins are
 // shared by the hub's queue group and a challenge issued here may be answered by any other thread),
 // with nats_url on its own NATS connection, as a separate engine process would.
-import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { connectWorkerBus } from '../adapters/bus/worker-bridge.ts';
 import type { Bus } from '../adapters/bus/types.ts';
 import { createLogger } from '../adapters/log/logger.ts';
@@ -11,25 +11,9 @@ import { connectWorkerStore } from '../adapters/store/worker-bridge.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
 import type { ProxyConfig } from '../config/index.ts';
 import { type Backplane, connectBackplane } from './backplane.ts';
+import type { EngineThreadData, FromThread, ToThread } from './engine-thread-protocol.ts';
 import { loadPrimaryFactory } from './primary-loader.ts';
 import { startProxy } from './proxy.ts';
-
-export interface EngineThreadData {
-  tsModule: string;
-  /** 1..N, the `thread` field of this thread's log lines. */
-  index: number;
-  /** The main thread's resolved configuration (after --mock-duo pointed sections at the mock). */
-  config: ProxyConfig;
-  logLevel: string;
-  /** Present unless the threads share work over NATS. */
-  busPort?: MessagePort;
-  storePort?: MessagePort;
-}
-
-/** Main → thread. */
-export type ToThread = { type: 'stop'; graceMs: number };
-/** Thread → main. */
-export type FromThread = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'stopped' };
 
 const data = workerData as EngineThreadData;
 const port = parentPort!;

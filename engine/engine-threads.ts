@@ -9,7 +9,7 @@ import type { Logger } from '../adapters/log/logger.ts';
 import { serveStore } from '../adapters/store/worker-bridge.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
 import type { ProxyConfig } from '../config/index.ts';
-import type { EngineThreadData, FromThread, ToThread } from './engine-thread.ts';
+import type { EngineThreadData, FromThread, ToThread } from './engine-thread-protocol.ts';
 
 export interface EngineThreads {
   readonly count: number;

@@ -12,7 +12,8 @@ import {
   portalUrl,
   type UserState,
 } from './state.ts';
-import { type Outcome, phoneScript, pushScript, type Step } from './transactions.ts';
+import type { Outcome, Step } from './transaction-types.ts';
+import { phoneScript, pushScript } from './transactions.ts';
 
 export type PreauthVerdict =
   | { result: 'auth'; user: UserState }

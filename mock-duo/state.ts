@@ -7,7 +7,7 @@ import type { Behaviour, Fixture, FixtureUserInput, Integration, UserStatus } fr
 import { validate, userSchema } from './fixture.ts';
 import { DEFAULT_TEXTS, type Texts } from './texts.ts';
 import { MinHeap } from './heap.ts';
-import type { Transaction, TxDue } from './transactions.ts';
+import type { Transaction, TxDue } from './transaction-types.ts';
 
 export interface PhoneState {
   kind: 'phone';

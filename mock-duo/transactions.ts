@@ -5,38 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.ts';
 import type { Behaviour } from './fixture.ts';
-import type { HeapItem } from './heap.ts';
 import { type MockState, type PhoneState, recordFailure, type UserState } from './state.ts';
-import type { TextKey } from './texts.ts';
-
-export type OutcomeStatus = 'allow' | 'deny' | 'timeout' | 'fraud' | 'sent' | 'bypass' | 'locked_out';
-export type StepStatus = OutcomeStatus | 'pushed' | 'push_failed' | 'calling' | 'answered';
-
-export interface Step {
-  at: number;
-  result: 'waiting' | 'allow' | 'deny';
-  status: StepStatus;
-  text: TextKey;
-  vars?: Record<string, string>;
-}
-
-/** A final answer of /auth (sync) or auth_status. */
-export interface Outcome {
-  result: 'allow' | 'deny';
-  status: OutcomeStatus;
-  text: TextKey;
-  vars?: Record<string, string>;
-}
-
-export interface Transaction {
-  txid: string;
-  ikey: string;
-  username: string;
-  steps: Step[];
-  /** Index of the last step reported by auth_status (-1: none yet). */
-  lastSeen: number;
-  settled: boolean;
-}
+import type { Outcome, OutcomeStatus, Step, Transaction } from './transaction-types.ts';
 
 export function pushScript(device: PhoneState, start: number, timeoutMs: number): Step[] {
   return script('push', device.push, device, start, timeoutMs);
@@ -72,11 +42,6 @@ function script(kind: 'push' | 'phone', behaviour: Behaviour, device: PhoneState
   else if (behaviour === 'fraud') steps.push({ at: end, result: 'deny', status: 'fraud', text: 'fraud' });
   else steps.push({ at: end, result: 'deny', status: 'deny', text: 'pushDenied' });
   return steps;
-}
-
-/** A transaction's place in one of the state's heaps. */
-export interface TxDue extends HeapItem {
-  tx: Transaction;
 }
 
 /** How long a finished transaction stays readable through auth_status (mock time). */

@@ -15,7 +15,7 @@ export function registerConnectivity(program: Command): void {
       // Loaded when the command runs, so that other commands (and --help, --version) do not pay for them.
       const [{ formatProblem, loadConfig }, { formatReport, runConnectivity }] = await Promise.all([
         import('../../config/index.ts'),
-        import('../../engine/connectivity/index.ts'),
+        import('../../ops/connectivity/index.ts'),
       ]);
       const loaded = loadConfig(opts.config);
       if (!loaded.ok) {

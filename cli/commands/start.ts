@@ -44,7 +44,7 @@ export function registerStart(program: Command): void {
       }
       if (config.main.testConnectivityOnStartup) {
         // As Duo's `authproxyctl start` (reference §16.1): the results are logged; the proxy starts anyway.
-        const { runConnectivity } = await import('../../engine/connectivity/index.ts');
+        const { runConnectivity } = await import('../../ops/connectivity/index.ts');
         const report = await runConnectivity(config, { skipListen: true });
         for (const s of report.sections)
           for (const c of s.checks) logger[c.status === 'fail' ? 'warn' : 'info']({ event: 'connectivity', section: s.section, check: c.check, status: c.status }, c.message);

@@ -6,7 +6,8 @@ import type { Call, Route } from '../pipeline.ts';
 import { Fails, fail, ok, type Reply } from '../respond.ts';
 import { buildUser, devicesV2, findUser, type MockState } from '../state.ts';
 import { fillText } from '../texts.ts';
-import { newTransaction, type Outcome, pollStatus, settledTransaction, type Step, waitFinal } from '../transactions.ts';
+import type { Outcome, Step } from '../transaction-types.ts';
+import { newTransaction, pollStatus, settledTransaction, waitFinal } from '../transactions.ts';
 
 const LOGO_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 

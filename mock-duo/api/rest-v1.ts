@@ -7,7 +7,8 @@ import type { Call, MockContext, Route } from '../pipeline.ts';
 import { Fails, ok, type Reply } from '../respond.ts';
 import { devicesV2, type MockState } from '../state.ts';
 import { fillText } from '../texts.ts';
-import { newTransaction, type Outcome, waitFinal } from '../transactions.ts';
+import type { Outcome } from '../transaction-types.ts';
+import { newTransaction, waitFinal } from '../transactions.ts';
 
 /** The /rest/v1 wording of an outcome: `status` is the text Duo's proxy shows the user. */
 function outcomeV1(state: MockState, o: Outcome): Reply {

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ConnectivityReport } from '../../engine/connectivity/types.ts';
+import type { ConnectivityReport } from '../../ops/connectivity/types.ts';
 import { type MockDuoServer, startMockDuoServer } from '../../mock-duo/server.ts';
 import { freePort } from '../harness/ports.ts';
 import * as radiusd from '../harness/radiusd.ts';

@@ -2,7 +2,7 @@
 // same parsing as the command), the mock Duo's integration, and small assertions on a report.
 import assert from 'node:assert/strict';
 import { parseConfigText, type ProxyConfig } from '../../config/index.ts';
-import type { CheckResult, ConnectivityReport, SectionReport } from '../../engine/connectivity/types.ts';
+import type { CheckResult, ConnectivityReport, SectionReport } from '../../ops/connectivity/types.ts';
 import type { FixtureInput } from '../../mock-duo/index.ts';
 
 export const IKEY = 'DICONNECTIVITY000001';

@@ -6,9 +6,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { checkUdpListen } from '../../engine/connectivity/listen-check.ts';
-import * as M from '../../engine/connectivity/messages.ts';
-import { findPortOwner, isAuthProxy, socketInodes } from '../../engine/connectivity/port-owner.ts';
+import { checkUdpListen } from '../../ops/connectivity/listen-check.ts';
+import * as M from '../../ops/connectivity/messages.ts';
+import { findPortOwner, isAuthProxy, socketInodes } from '../../ops/connectivity/port-owner.ts';
 import { freePort } from '../harness/ports.ts';
 
 async function holdUdp(): Promise<{ socket: Socket; port: number }> {

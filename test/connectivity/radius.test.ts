@@ -3,7 +3,7 @@
 // confirm..." text is reported once the timeout has passed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { runConnectivity } from '../../engine/connectivity/run.ts';
+import { runConnectivity } from '../../ops/connectivity/run.ts';
 import * as radiusd from '../harness/radiusd.ts';
 import { config, sectionOf } from './helpers.ts';
 
