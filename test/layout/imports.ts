@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const SKIP = new Set(['node_modules', '.git', 'docs', 'fixtures', 'coverage', '.tmp']);
+const SKIP = new Set(['node_modules', '.git', 'dist', 'docs', 'fixtures', 'coverage', '.tmp']);
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
