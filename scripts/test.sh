@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(slapd ldap-utils nats-server freeradius freeradius-utils python3-duo-client samba samba-ad-provision samba-dsdb-modules samba-vfs-modules iproute2 openssl)
+DEB_PACKAGES=(slapd ldap-utils nats-server freeradius freeradius-utils python3-duo-client samba samba-ad-provision samba-dsdb-modules samba-vfs-modules iproute2 openssl chromium)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

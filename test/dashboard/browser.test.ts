@@ -1,0 +1,123 @@
+// The dashboard in a real browser (Debian's chromium driven by playwright-core), as a person sees it:
+// logins sent with radclient appear in the list, the diagram's states light up, the trace of a denied
+// login says why, all of it reachable with the keyboard, readable, and nothing fetched from outside.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { contrastRatio } from './contrast.ts';
+import { type DashStack, startDashStack } from './dash-stack.ts';
+import { pngStats } from './png.ts';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let dash: DashStack;
+let context: BrowserContext;
+let page: Page;
+let dir: string;
+/** Every URL the page asked for, and those that were not the dashboard's own. */
+const requested: string[] = [];
+const foreign: string[] = [];
+
+async function screenshot(name: string): Promise<void> {
+  const png = await page.screenshot({ fullPage: true });
+  await writeFile(join(dir, `${name}.png`), png);
+  const s = pngStats(png);
+  assert.ok(s.width >= 1000 && s.height >= 600, `${name}: ${s.width}x${s.height}`);
+  assert.ok(s.distinctBytes > 40, `${name}: the screenshot looks blank (${s.distinctBytes} distinct bytes)`);
+}
+
+describe('dashboard in a browser', () => {
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'authproxy-browser-'));
+    dash = await startDashStack();
+    // A fresh profile in the test's temp dir (playwright passes it as --user-data-dir).
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
+    const origin = new URL(dash.url).origin;
+    // Anything not from the dashboard itself is refused and remembered: the page must need nothing else.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      requested.push(url);
+      if (url.startsWith(`${origin}/`)) return route.continue();
+      foreign.push(url);
+      return route.abort();
+    });
+    page = await context.newPage();
+    await page.goto(dash.url);
+    await page.locator('#status.live').waitFor({ timeout: 5000 });
+  });
+
+  after(async () => {
+    await context?.close();
+    await dash?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('dashboard browser – logins from radclient appear in the list and light up the diagram', async () => {
+    const [alice, carol] = await Promise.all([dash.login('alice', 'push'), dash.login('carol', 'push')]);
+    assert.equal(alice.code, 'Access-Accept');
+    assert.equal(carol.code, 'Access-Reject');
+    const recent = page.locator('#recent-rows');
+    await recent.locator('tr[data-outcome="accepted"]', { hasText: 'alice' }).waitFor({ timeout: 3000 });
+    await recent.locator('tr[data-outcome="rejected"]', { hasText: 'carol' }).waitFor({ timeout: 3000 });
+    // The duo_only section's diagram: the states both logins went through are lit, with their counts.
+    for (const state of ['processing_preauth', 'processing_auth', 'accepted', 'rejected']) await page.locator(`#diagram g#s_${state}.lit`).waitFor({ timeout: 3000 });
+    assert.equal((await page.locator('#diagram g#s_processing_auth text.count').textContent())?.trim(), '2');
+    assert.equal(await page.locator('#diagram g#s_processing_primary').count(), 0, 'duo_only has no primary state');
+    assert.ok((await page.locator('#diagram g.transition.lit').count()) >= 4);
+    // The filter narrows the list to one user.
+    await page.fill('input[name=user]', 'carol');
+    await page.locator('#recent-rows tr', { hasText: 'alice' }).waitFor({ state: 'detached', timeout: 3000 });
+    assert.equal(await page.locator('#recent-rows tr').count(), 1);
+    await page.click('button[type=reset]');
+    await page.locator('#recent-rows tr', { hasText: 'alice' }).waitFor({ timeout: 3000 });
+    await screenshot('lists');
+    assert.deepEqual(foreign, [], 'no request left the dashboard');
+    assert.ok(requested.some((u) => u.endsWith('/api/events')));
+  });
+
+  test('dashboard browser – with the keyboard only, the trace of the denied login says why', async () => {
+    await page.locator('#recent-rows a', { hasText: 'carol' }).waitFor({ timeout: 3000 });
+    await page.locator('body').focus();
+    let reached = false;
+    for (let i = 0; i < 80 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = (await page.evaluate("document.activeElement?.tagName === 'A' && document.activeElement.textContent === 'carol'")) === true;
+    }
+    assert.ok(reached, 'Tab reaches the link of carol’s login');
+    await page.keyboard.press('Enter');
+    await page.locator('#trace:not([hidden])').waitFor({ timeout: 3000 });
+    // Focus moves to the trace's title once it is loaded (a screen reader reads it first).
+    await page.waitForFunction("document.activeElement?.id === 'trace-title'", undefined, { timeout: 3000 });
+    await page.locator('#trace-reply', { hasText: 'Login request denied.' }).waitFor({ timeout: 3000 });
+    const reason = (await page.locator('#trace-reason').textContent()) ?? '';
+    assert.match(reason, /reject/i);
+    assert.match((await page.locator('#trace-timeline').textContent()) ?? '', /processing\.auth[\s\S]*rejected/);
+    assert.match((await page.locator('#trace-duo').textContent()) ?? '', /auth.*deny.*Login request denied\./s);
+    await screenshot('trace');
+    await page.keyboard.press('Escape');
+    await page.locator('#lists:not([hidden])').waitFor({ timeout: 3000 });
+  });
+
+  test('dashboard browser – every kind of text is readable (WCAG AA contrast 4.5:1)', async () => {
+    // Runs in the page (a string: this file is compiled without the DOM's types).
+    const samples = (await page.evaluate(`(() => {
+      const bg = (e) => {
+        for (let x = e; x; x = x.parentElement) {
+          const c = getComputedStyle(x).backgroundColor;
+          if (c && !/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c;
+        }
+        return 'rgb(255, 255, 255)';
+      };
+      const pick = ['h1', '#status', 'h2', '.muted', 'th', '#recent-rows td', '#recent-rows a', '.outcome.accepted', '.outcome.rejected', '.legend', 'label', '[role=tab][aria-selected=true]', '[role=tab][aria-selected=false]'];
+      return pick.flatMap((sel) => {
+        const e = document.querySelector(sel);
+        return e ? [{ sel, fg: getComputedStyle(e).color, bg: bg(e) }] : [];
+      });
+    })()`)) as { sel: string; fg: string; bg: string }[];
+    assert.ok(samples.length >= 10, `found ${samples.length} samples`);
+    for (const s of samples) assert.ok(contrastRatio(s.fg, s.bg) >= 4.5, `${s.sel}: ${s.fg} on ${s.bg} is ${contrastRatio(s.fg, s.bg).toFixed(2)}:1`);
+  });
+});
