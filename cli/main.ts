@@ -1,12 +1,15 @@
 // The `authproxy` command line (design.md "Contract: CLI"). Each command lives in its own file under
 // commands/ and registers itself here; commander does the parsing, help and errors.
 import { Command } from '@commander-js/extra-typings';
+import { exitQuietlyOnClosedOutput } from './closed-output.ts';
 import { registerCheckConfig } from './commands/check-config.ts';
 import { registerConnectivity } from './commands/connectivity.ts';
 import { registerMockDuo } from './commands/mock-duo.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerStart } from './commands/start.ts';
 import { registerViz } from './commands/viz.ts';
+
+exitQuietlyOnClosedOutput();
 
 const program = new Command()
   .name('authproxy')

@@ -19,8 +19,11 @@ const REDACT = [
   '*.headers.authorization',
 ];
 
-export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream; sync?: boolean } = {}): Logger {
+export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream; sync?: boolean; onClosedOutput?: () => void } = {}): Logger {
   const dest = opts.destination ?? pino.destination({ dest: 1, sync: opts.sync ?? false });
+  // pino silences its stdout on EPIPE (the reader went away); the caller may want to know (issue 15 §6).
+  const onClosed = opts.onClosedOutput;
+  if (onClosed && !opts.destination) (dest as NodeJS.EventEmitter).on('error', (err: NodeJS.ErrnoException) => err.code === 'EPIPE' && onClosed());
   return pino(
     {
       level: opts.level ?? 'info',

@@ -26,7 +26,10 @@ export function registerStart(program: Command): void {
         import('../../engine/primary-loader.ts'),
         import('../../engine/backplane.ts'),
       ]);
-      const logger = createLogger({ level: opts.logLevel });
+      // stdout (the log) closed, e.g. `authproxy start | head`: stop as on SIGTERM once running, at once
+      // before that (issue 15 §6); never a stack trace.
+      let onClosedOutput: () => void = () => process.exit(0);
+      const logger = createLogger({ level: opts.logLevel, onClosedOutput: () => onClosedOutput() });
       const loaded = loadConfig(opts.config);
       for (const w of loaded.warnings) logger.warn({ event: 'config-warning' }, formatProblem(w));
       if (!loaded.ok) {
@@ -86,6 +89,7 @@ export function registerStart(program: Command): void {
           logger.flush();
           setTimeout(() => process.exit(0), 50);
         };
+        onClosedOutput = () => void stop('stdout closed');
         process.on('SIGTERM', () => void stop('SIGTERM'));
         process.on('SIGINT', () => void stop('SIGINT'));
       } catch (err) {
