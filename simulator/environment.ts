@@ -2,7 +2,9 @@
 // the target: our proxy started in process from an authproxy.cfg (every section's Duo pointed at the
 // mock), or any RADIUS server already running. Whatever cannot be started is a SetupError (exit 2).
 import { createSocket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
 import { silentLogger } from '../adapters/log/logger.ts';
+import { encodeRequest } from '../adapters/radius/codec/encode.ts';
 import { cidrContains, parseIp, parseNetwork } from '../adapters/radius/networks.ts';
 import { formatProblem, loadConfig, type ProxyConfig, type ServerSection } from '../config/index.ts';
 import { primaryFactory } from '../engine/primary-factory.ts';
@@ -183,9 +185,52 @@ export interface PreparableEnvironment extends Environment {
   prepare(devices: { device: DeviceSettings; server: string | undefined }[]): Promise<void>;
 }
 
+/**
+ * Whether anything listens at a RADIUS address: a Status-Server from a connected socket. An ICMP port
+ * unreachable (ECONNREFUSED) or an unresolvable host is an error; an answer or silence is not (Duo's
+ * own proxy never answers Status-Server).
+ */
+function probe(host: string, port: number, secret: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    let finished = false;
+    const done = (problem: string | undefined) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      sock.close();
+      resolve(problem);
+    };
+    const timer = setTimeout(() => done(undefined), 300);
+    sock.on('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? `nothing listens on ${host}:${port} (UDP)` : `${host}:${port}: ${err.code ?? err.message}`));
+    sock.on('message', () => done(undefined));
+    const enc = encodeRequest({ code: 12, id: 0, secret, attributes: [] });
+    const send = () => {
+      if (finished || !enc.ok) return;
+      try {
+        sock.send(enc.bytes);
+      } catch {
+        // not connected: the 'error' event (e.g. ENOTFOUND) says why
+      }
+    };
+    sock.connect(port, host, () => {
+      send();
+      // a second datagram: the ICMP answer to the first is reported on the next socket operation
+      setTimeout(send, 100);
+    });
+  });
+}
+
 export async function startEnvironment(s: Scenario): Promise<PreparableEnvironment> {
   if ('config' in s.target) return startConfigTarget(s, s.target.config, s.target.server);
   const t = s.target.radius;
+  try {
+    await lookup(t.host);
+  } catch (err) {
+    throw new SetupError([`target.radius: cannot resolve ${t.host}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
+  }
+  const unreachable = await probe(t.host, t.port, t.secret);
+  if (unreachable) throw new SetupError([`target.radius: ${unreachable}`]);
   const mock = await startMock(s, undefined);
   return {
     mock,

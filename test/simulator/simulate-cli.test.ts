@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SECRET, type Stack, startStack } from '../e2e/stack.ts';
+import { freePort } from '../harness/ports.ts';
 import * as radiusd from '../harness/radiusd.ts';
 import { makeTempDir, removeTempDir } from '../harness/tmp.ts';
 import { simulate } from './support.ts';
@@ -114,7 +115,7 @@ test('simulate – an invalid scenario: exit 2, FILE:LINE:COL for every mistake,
   assert.equal(r.stderr, `${file}:3:16 logins.0.pasword: Unrecognized key: "pasword"\n`);
 });
 
-test('simulate – an unusable target: a config with errors, or a device no client network admits: exit 2', async () => {
+test('simulate – an unusable target: a config with errors, a device no client network admits, nothing listening: exit 2', async () => {
   const cfg = join(dir, 'bad.cfg');
   await writeFile(cfg, '[radius_server_duo_only]\nikey=nope\n');
   const file = await scenarioFile('badcfg.yaml', `target: { config: ${cfg} }\nduo: { users: {} }\nlogins: [{ user: a, password: push, expect: { outcome: accept } }]\n`);
@@ -127,4 +128,8 @@ test('simulate – an unusable target: a config with errors, or a device no clie
   const s = await simulate(stranger);
   assert.equal(s.exitCode, 2);
   assert.match(s.stderr, /device ivanti: \[radius_server_duo_only\] has no radius_ip_N holding its source 127\.0\.0\.13 or its nas_ip 10\.1\.1\.2; set device\.nas_ip/);
+  const port = await freePort('udp');
+  const nobody = await scenarioFile('nobody.yaml', `target: { radius: { port: ${port}, secret: s } }\nlogins: [{ user: a, password: b, expect: { outcome: accept } }]\n`);
+  const n = await simulate(nobody);
+  assert.deepEqual([n.exitCode, n.stderr], [2, `target.radius: nothing listens on 127.0.0.1:${port} (UDP)\n`]);
 });
