@@ -7,6 +7,7 @@ import { registerConnectivity } from './commands/connectivity.ts';
 import { registerMockDuo } from './commands/mock-duo.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerStart } from './commands/start.ts';
+import { registerTrace } from './commands/trace.ts';
 import { registerViz } from './commands/viz.ts';
 
 exitQuietlyOnClosedOutput();
@@ -27,5 +28,6 @@ registerConnectivity(program);
 registerMockDuo(program);
 registerViz(program);
 registerSimulate(program);
+registerTrace(program);
 
 await program.parseAsync(process.argv);

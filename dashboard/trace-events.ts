@@ -40,6 +40,8 @@ export function statesVia(edges: readonly string[]): string[] {
 }
 
 export function applyEvent(trace: LoginTrace, ev: LoginEvent): void {
+  // The engine stops a login's actor once its challenge is stored: not a step of the login.
+  if (ev.event === 'xstate.stop') return;
   const d = ev.detail ?? {};
   const at = Date.parse(ev.at);
   if (ev.user !== undefined) trace.user = ev.user;
