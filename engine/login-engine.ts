@@ -23,6 +23,7 @@ import {
   type PrimaryAuthInput,
   type PrimaryAuthOutput,
   loginMachine,
+  type Settled,
   settle,
 } from '../machines/login.ts';
 import { Messages } from '../machines/messages.ts';
@@ -74,10 +75,11 @@ export function createLoginEngine(deps: {
   const now = deps.now ?? Date.now;
   const newState = deps.newState ?? newChallengeState;
   let running = 0;
-  // Shutdown (abandon): resolved once; every running login races its settle() against it.
+  // Shutdown (abandon): each running login registers how to end its wait, and abandon() calls them all.
+  // Not Promise.race against one shutdown promise: each race leaves a reaction on that promise, which
+  // never settles in normal running, so every login ever handled stayed in memory (~0.4 KiB each).
   let abandoned = false;
-  let signalAbandon!: () => void;
-  const abandonedP = new Promise<'abandoned'>((r) => (signalAbandon = () => r('abandoned')));
+  const waits = new Set<() => void>();
   const handling = new Set<Promise<LoginReply>>();
   const machines = new Map<string, ReturnType<typeof provideFor>>();
   const machineFor = (s: EngineServer) => {
@@ -108,7 +110,7 @@ export function createLoginEngine(deps: {
       if (!('actor' in begun)) return begun.reply;
       const { actor } = begun;
       try {
-        const settled = await Promise.race([settle(actor), abandonedP]);
+        const settled = await settledOrAbandoned(actor);
         // Stopped by our own shutdown: whatever its Duo or primary call would have said (the abort makes
         // it an error, and failmode would decide an error), the login is not answered.
         if (settled === 'abandoned') return { kind: 'drop', reason: ABANDONED };
@@ -202,10 +204,29 @@ export function createLoginEngine(deps: {
     return { actor };
   }
 
+  /** The login's settle(), or 'abandoned' as soon as abandon() is called. */
+  function settledOrAbandoned(actor: LoginActor): Promise<Settled | 'abandoned'> {
+    return new Promise((resolve, reject) => {
+      if (abandoned) return resolve('abandoned');
+      const end = () => resolve('abandoned');
+      waits.add(end);
+      settle(actor).then(
+        (s) => {
+          waits.delete(end);
+          resolve(s);
+        },
+        (err: unknown) => {
+          waits.delete(end);
+          reject(err);
+        },
+      );
+    });
+  }
+
   async function abandon(): Promise<number> {
     const left = handling.size;
     abandoned = true;
-    signalAbandon();
+    for (const end of waits) end();
     await Promise.allSettled([...handling]);
     return left;
   }
