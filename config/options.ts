@@ -62,7 +62,7 @@ const SERVER_COMMON = [
   { name: 'skey_protected', type: 'string', secret: true, windowsOnly: true, help: PROTECTED_HELP },
   { name: 'api_host', type: 'host', required: true, help: 'Duo API hostname, e.g. api-xxxxxxxx.duosecurity.com.' },
   { name: 'api_port', type: 'port', default: 443, help: 'HTTPS port of the Duo API.' },
-  { name: 'api_timeout', type: 'int', default: 0, min: 0, help: 'Seconds allowed for one Duo HTTP request; 0 means no per-request limit (login_timeout still applies).' },
+  { name: 'api_timeout', type: 'int', default: 0, min: 0, help: 'Seconds allowed for one Duo HTTP request; 0 means no per-request limit: only login_timeout ends a Duo call then (opening the connection still gets at most 30 s, as in Duo\'s proxy).' },
   { name: 'failmode', type: 'enum', values: ['safe', 'secure'], default: 'safe', help: 'What to do when Duo cannot be reached: safe lets the user in after primary auth, secure rejects.' },
   { name: 'radius_ip_N', numbered: true, type: 'network', required: true, requiredText: 'at least radius_ip_1', help: 'RADIUS clients allowed to send requests: an IP, a CIDR (10.0.0.0/24), an IP/netmask or a range (10.0.0.1-10.0.0.9).' },
   { name: 'radius_secret_N', numbered: true, type: 'string', required: true, requiredText: 'one per radius_ip_N', secret: true, help: 'RADIUS shared secret for the clients of radius_ip_N.' },

@@ -18,7 +18,9 @@ export function createMswTransport(handlers: RequestHandler[], origin: string): 
       const signals = [exchange.signal, closing.signal, ...(r.signal ? [r.signal] : [])];
       const signal = AbortSignal.any(signals);
       // A ref'd timer, as the real transport's: AbortSignal.timeout would let a hung test's event loop empty.
-      const budgetMs = Math.max(r.budgetMs, MIN_EXCHANGE_MS);
+      // An infinite budget (api_timeout = 0) waits the longest a timer can (24.8 days): setTimeout takes
+      // Infinity as 1 ms, and with no timer at all an in-process hung exchange holds nothing open.
+      const budgetMs = Math.min(Math.max(r.budgetMs, MIN_EXCHANGE_MS), 2 ** 31 - 1);
       const timer = setTimeout(() => exchange.abort(), budgetMs);
       const request = new Request(new URL(r.path, origin), {
         method: r.method,

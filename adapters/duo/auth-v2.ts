@@ -4,7 +4,7 @@
 //   auth:    a passcode (or sms) is one synchronous POST /auth/v2/auth; push, phone and auto use
 //            async=1 and long-poll GET /auth/v2/auth_status, so a push wait is never one long request.
 // The whole auth (its polls included) is bounded like one rest_v1 /auth: by api_timeout, else by
-// requestTimeoutMs, and always by the caller's signal.
+// requestTimeoutMs (none by default), and always by the caller's signal (login_timeout).
 import type { AuthRequest, AuthResult, DuoApi, DuoError, DuoOutcome, PreauthRequest, PreauthResult } from '../../machines/contracts.ts';
 import { duoCallSyncingClock } from './clock-sync.ts';
 import { createDeviceCache, nthPhone } from './device-cache.ts';

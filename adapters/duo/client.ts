@@ -12,7 +12,6 @@ import { createRestV1 } from './rest-v1.ts';
 import { createTransport, type Transport } from './transport.ts';
 import type { DuoClient, DuoClientOptions, DuoLogger } from './types.ts';
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 75_000;
 export const DEFAULT_DEVICE_CACHE_MS = 300_000;
 export const DEFAULT_MIN_POLL_INTERVAL_MS = 1000;
 
@@ -61,7 +60,8 @@ export function clientOver(transport: Transport, opts: DuoClientOptions): DuoCli
     origin: `${scheme}://${opts.apiHost}:${port}`,
     userAgent: opts.userAgent,
     apiTimeoutMs,
-    requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // No hidden default (issue 15 §4): api_timeout = 0 means no per-request limit, as documented.
+    requestTimeoutMs: opts.requestTimeoutMs ?? Number.POSITIVE_INFINITY,
     now: opts.now ?? Date.now,
     sleep: opts.sleep ?? defaultSleep,
     random: opts.random ?? Math.random,

@@ -20,6 +20,7 @@ export interface CallContext {
   origin: string;
   userAgent: string;
   apiTimeoutMs: number;
+  /** Bound on one call when apiTimeoutMs is 0; Infinity (the default) for none. */
   requestTimeoutMs: number;
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;

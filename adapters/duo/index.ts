@@ -1,4 +1,4 @@
 // The Duo API client's public surface.
-export { createDuoClient, DEFAULT_REQUEST_TIMEOUT_MS } from './client.ts';
+export { createDuoClient } from './client.ts';
 export { cleanLine, cleanPrompt } from './sanitize.ts';
 export type { DuoCheck, DuoClient, DuoClientOptions, DuoDialect, DuoLogger, DuoPing } from './types.ts';

@@ -31,7 +31,8 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: string;
   connectTimeoutMs: number;
-  /** Bound on the whole exchange, counted from its start; at least MIN_EXCHANGE_MS remain once connected. */
+  /** Bound on the whole exchange, counted from its start; at least MIN_EXCHANGE_MS remain once connected.
+   *  Infinity: none (api_timeout = 0; the caller's signal still ends it). */
   budgetMs: number;
   signal?: AbortSignal;
   /** May be sent again on a fresh connection when a pooled one turns out closed (never an /auth: a second push). */
@@ -233,6 +234,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.reused = this.client!.written++ > 0;
     if (this.timer) clearTimeout(this.timer);
     const { budgetMs } = this;
+    // setTimeout would take Infinity (or anything over 2^31 - 1 ms) as 1 ms.
+    if (!Number.isFinite(budgetMs)) return;
     const left = Math.max(budgetMs - (Date.now() - this.started), MIN_EXCHANGE_MS);
     this.timer = setTimeout(() => this.fail('timeout', `Duo did not answer within ${budgetMs} ms`), left);
   }

@@ -23,9 +23,10 @@ export interface DuoClientOptions {
   caFile?: string;
   /** [main] http_proxy_host / http_proxy_port: HTTPS is tunnelled through CONNECT. */
   httpProxy?: { host: string; port: number };
-  /** The section's api_timeout in seconds; 0 means none (then connect 30 s and requestTimeoutMs apply). */
+  /** The section's api_timeout in seconds; 0 means no per-request limit (the connect phase keeps Duo's
+   *  30 s; the caller's signal, i.e. login_timeout, ends the call). */
   apiTimeoutSec?: number;
-  /** Bound on one HTTP exchange when apiTimeoutSec is 0. Above 60 s because a sync push waits up to 60 s. Default 75 000. */
+  /** Bound on one Duo call when apiTimeoutSec is 0, for tests; default none (api_timeout = 0 means none). */
   requestTimeoutMs?: number;
   userAgent: string;
   logger?: DuoLogger;
