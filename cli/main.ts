@@ -18,8 +18,9 @@ const program = new Command()
   .version('0.1.0')
   .showHelpAfterError()
   .exitOverride((err) => {
-    // commander exits 1 on usage errors; keep its code, but 0 for --help/--version.
-    process.exit(err.exitCode);
+    // A usage error (unknown option, bad or missing flag value) exits 2, as a bad configuration does;
+    // --help and --version exit 0. Exit 1 stays for "ran, and something failed".
+    process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
 registerStart(program);

@@ -61,6 +61,7 @@ export function buildMain(read: ReadSection): MainConfig {
     natsCaFile: optStr(read, 'nats_ca_file'),
     role: str(read, 'role') as Role,
     metricsPort: optInt(read, 'metrics_port'),
+    metricsInterface: str(read, 'metrics_interface'),
     dashboardPort: optInt(read, 'dashboard_port'),
     dashboardInterface: str(read, 'dashboard_interface'),
     dashboardToken: optStr(read, 'dashboard_token'),

@@ -47,8 +47,13 @@ function notes(o: OptionSpec): string {
   return marks.length ? ` *(${marks.join('; ')})*` : '';
 }
 
+/** What an option read for compatibility does here: nothing, and why (config/options.ts `noEffect`). */
+function effectText(o: OptionSpec): string {
+  return o.noEffect !== undefined ? ` **No effect here:** ${o.noEffect}.` : '';
+}
+
 function sectionTable(spec: SectionSpec): string[] {
-  const rows = spec.options.map((o) => `| \`${o.name}\` | ${cell(typeText(o))} | ${cell(defaultText(o))} | ${cell(requiredText(o))} | ${cell(o.help)}${notes(o)} |`);
+  const rows = spec.options.map((o) => `| \`${o.name}\` | ${cell(typeText(o))} | ${cell(defaultText(o))} | ${cell(requiredText(o))} | ${cell(o.help)}${notes(o)}${cell(effectText(o))} |`);
   return ['| option | type | default | required | meaning |', '|---|---|---|---|---|', ...rows];
 }
 
@@ -69,7 +74,9 @@ export function renderConfigDocs(): string {
     "- A `[DEFAULT]` section (that exact case) gives its keys to every section that lacks them, as in ConfigParser.",
     '- A relative file path is resolved against the directory of the config file.',
     '',
-    "`authproxy check-config -c FILE` lists every problem as `FILE:LINE [section] option: what is wrong; how to fix` and exits 2 on any error. Unknown keys are warnings. Secret values are never printed.",
+    "`authproxy check-config -c FILE` lists every problem as `FILE:LINE [section] option: what is wrong; how to fix` and exits 2 on any error. An unknown key that is a near miss of an option of its section (`fail_mode`, `failmod`, `radius_secert_1`) is an error with the suggestion, because ignoring it could change what the proxy does (a misspelt `failmode` would fail open); other unknown keys are warnings. Secret values are never printed.",
+    '',
+    "Every option below takes effect, except those marked **No effect here**: Duo's proxy reads them, so authproxy accepts them for compatibility, and `check-config` and `start` report each one a file sets as `FILE:LINE [section] option: accepted for compatibility, has no effect here; <why, or what to use>`.",
     '',
     'A server section finds its client section in this order: `[main] server=` with `client=`, its own `client=`, `[main] client=`, then the only section whose name contains `client`.',
     '',

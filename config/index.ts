@@ -14,7 +14,7 @@ import { typeSections } from './sections.ts';
 import type { ClientSection, ProxyConfig } from './types.ts';
 
 export type { Problem, Severity } from './problems.ts';
-export { formatProblem } from './problems.ts';
+export { formatProblem, msg } from './problems.ts';
 export type * from './types.ts';
 
 export type LoadResult =

@@ -1,7 +1,8 @@
 // THE table of every section type and option authproxy reads from authproxy.cfg (reference §4,
 // §16.3). It is the one source of names, types, defaults and help: the parser's typed values
 // (config/values.ts), check-config's messages and docs/configuration.md (scripts/gen-config-docs.ts)
-// all come from here. `ours: true` marks authproxy's additions; `secret: true` values are never printed.
+// all come from here. `ours: true` marks authproxy's additions; `secret: true` values are never printed;
+// `noEffect` says that (and why) an option is read but changes nothing here.
 
 export type OptionType =
   | 'string' //     free text
@@ -43,6 +44,11 @@ export interface OptionSpec {
   readonly windowsOnly?: boolean;
   /** An authproxy addition (not in Duo's proxy). */
   readonly ours?: boolean;
+  /** Present when the option is read (its value still checked) but changes nothing here: why, and what
+   *  to use instead. check-config and start report each such key of a file as `FILE:LINE [section]
+   *  option: accepted for compatibility, has no effect here; <this text>`. Absent: the option takes
+   *  effect (docs/configuration.md says which do not). */
+  readonly noEffect?: string;
   readonly help: string;
 }
 
@@ -75,7 +81,7 @@ const SERVER_COMMON = [
   { name: 'pass_through_all', type: 'bool', default: false, help: 'Copy every request attribute into the upstream RADIUS request.' },
   { name: 'pw_codec', type: 'codec', default: 'utf-8', help: 'Character encoding of User-Password: utf-8, latin-1 or ascii.' },
   { name: 'client_ip_attr', type: 'attribute', default: 'default', help: 'Attribute holding the user\'s IP for Duo: default (Calling-Station-Id), paloalto (PaloAlto-Client-Source-IP) or an attribute name.' },
-  { name: 'debug', type: 'bool', default: false, help: 'Extra logging for this section (packet dumps, HTTP bodies without secrets).' },
+  { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; run `authproxy start --log-level debug` for the whole process', help: 'Extra logging for this section (packet dumps, HTTP bodies without secrets).' },
   { name: 'http_ca_certs_file', type: 'file', defaultText: '[main] http_ca_certs_file', help: 'CA bundle trusted for the Duo API (taken from [main] when set there).' },
   { name: 'http_proxy_host', type: 'host', defaultText: '[main] http_proxy_host', help: 'HTTPS CONNECT proxy for Duo calls (taken from [main] when set there).' },
   { name: 'http_proxy_port', type: 'port', default: 80, help: 'Port of http_proxy_host.' },
@@ -106,14 +112,14 @@ const AD_OPTIONS = [
   { name: 'auth_type', type: 'enum', values: ['plain', 'ntlm1', 'ntlm2', 'sspi'], default: 'ntlm2', help: 'How binds authenticate (sspi only works on Windows).' },
   { name: 'ntlm_domain', type: 'string', default: '', help: 'NTLM domain.' },
   { name: 'ntlm_workstation', type: 'string', default: '', help: 'NTLM workstation name.' },
-  { name: 'domain_discovery', type: 'bool', default: false, help: 'Find domain controllers through DNS.' },
+  { name: 'domain_discovery', type: 'bool', default: false, noEffect: 'domain controllers are not looked up in DNS here; list them as host, host_2, host_3...', help: 'Find domain controllers through DNS.' },
   { name: 'timeout', type: 'int', default: 10, min: 1, help: 'Seconds per host attempt (connect and the whole exchange).' },
   { name: 'ssl_ca_certs_file', type: 'file', requiredText: 'for ldaps/starttls when ssl_verify_hostname is on', help: 'CA bundle trusted for ldaps/starttls.' },
-  { name: 'ssl_verify_depth', type: 'int', default: 9, min: 0, help: 'Maximum certificate chain depth.' },
+  { name: 'ssl_verify_depth', type: 'int', default: 9, min: 0, noEffect: 'Node\'s TLS has no chain-depth limit: the whole chain is verified against ssl_ca_certs_file', help: 'Maximum certificate chain depth.' },
   { name: 'ssl_verify_hostname', type: 'bool', default: true, help: 'Check the server certificate\'s hostname.' },
   { name: 'ldap_filter', type: 'ldap-filter', help: 'Extra LDAP filter ANDed into the user search.' },
-  { name: 'debug', type: 'bool', default: false, help: 'Extra logging for this section.' },
-  { name: 'http_ca_certs_file', type: 'file', help: 'Accepted (copied from [main] by Duo); unused by this section.' },
+  { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; run `authproxy start --log-level debug` for the whole process', help: 'Extra logging for this section.' },
+  { name: 'http_ca_certs_file', type: 'file', noEffect: 'Duo copies it from [main] into every section; this section makes no Duo call (set it in [main] or the server section)', help: 'Accepted (copied from [main] by Duo); unused by this section.' },
 ] as const satisfies readonly OptionSpec[];
 
 const RADIUS_CLIENT_OPTIONS = [
@@ -129,29 +135,29 @@ const RADIUS_CLIENT_OPTIONS = [
   { name: 'pass_through_attr_names', type: 'list', default: '', help: 'Comma list of attributes copied from the upstream answer into the final answer.' },
   { name: 'pass_through_all', type: 'bool', default: false, help: 'Copy every attribute of the upstream answer.' },
   { name: 'pw_codec', type: 'codec', default: 'utf-8', help: 'Character encoding of User-Password: utf-8, latin-1 or ascii.' },
-  { name: 'debug', type: 'bool', default: false, help: 'Extra logging for this section.' },
-  { name: 'http_ca_certs_file', type: 'file', help: 'Accepted (copied from [main] by Duo); unused by this section.' },
+  { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; run `authproxy start --log-level debug` for the whole process', help: 'Extra logging for this section.' },
+  { name: 'http_ca_certs_file', type: 'file', noEffect: 'Duo copies it from [main] into every section; this section makes no Duo call (set it in [main] or the server section)', help: 'Accepted (copied from [main] by Duo); unused by this section.' },
   { name: 'require_message_authenticator', type: 'enum', values: ['true', 'false', 'auto'], default: 'auto', ours: true, help: 'Require Message-Authenticator in upstream answers; auto: required once a server has sent a valid one.' },
 ] as const satisfies readonly OptionSpec[];
 
 const MAIN_OPTIONS = [
-  { name: 'debug', type: 'bool', default: false, help: 'Debug logging everywhere (copied into every section).' },
-  { name: 'log_file', type: 'bool', default: false, help: 'Duo: write log files. Read for compatibility.' },
-  { name: 'log_stdout', type: 'bool', default: false, help: 'Duo: log to stdout. Read for compatibility.' },
-  { name: 'log_syslog', type: 'bool', default: false, help: 'Duo: log to syslog. Read for compatibility.' },
-  { name: 'syslog_facility', type: 'string', default: 'LOG_USER', help: 'Duo: syslog facility. Read for compatibility.' },
-  { name: 'log_dir', type: 'string', default: 'log', help: 'Duo: log directory. Read for compatibility.' },
-  { name: 'log_max_size', type: 'int', default: 10485760, min: 0, help: 'Duo: bytes per log file. Read for compatibility.' },
-  { name: 'log_max_files', type: 'int', default: 6, min: 0, help: 'Duo: log files kept (0: unlimited). Read for compatibility.' },
-  { name: 'log_auth_events', type: 'bool', default: false, help: 'Duo: write authevents.log. Read for compatibility.' },
-  { name: 'log_sso_events', type: 'bool', default: true, help: 'Duo: write ssoevents.log. Read for compatibility.' },
+  { name: 'debug', type: 'bool', default: false, noEffect: 'debug logging is `authproxy start --log-level debug` here', help: 'Debug logging everywhere (copied into every section).' },
+  { name: 'log_file', type: 'bool', default: false, noEffect: 'authproxy writes its JSON log lines to stdout (journald or your supervisor keeps them); see docs/operations.md', help: 'Duo: write log files. Read for compatibility.' },
+  { name: 'log_stdout', type: 'bool', default: false, noEffect: 'authproxy writes its JSON log lines to stdout (journald or your supervisor keeps them); see docs/operations.md', help: 'Duo: log to stdout. Read for compatibility.' },
+  { name: 'log_syslog', type: 'bool', default: false, noEffect: 'authproxy writes its JSON log lines to stdout (journald or your supervisor keeps them); see docs/operations.md', help: 'Duo: log to syslog. Read for compatibility.' },
+  { name: 'syslog_facility', type: 'string', default: 'LOG_USER', noEffect: 'authproxy writes its JSON log lines to stdout (journald or your supervisor keeps them); see docs/operations.md', help: 'Duo: syslog facility. Read for compatibility.' },
+  { name: 'log_dir', type: 'string', default: 'log', noEffect: 'authproxy writes its JSON log lines to stdout (journald or your supervisor keeps them); see docs/operations.md', help: 'Duo: log directory. Read for compatibility.' },
+  { name: 'log_max_size', type: 'int', default: 10485760, min: 0, noEffect: 'authproxy writes its JSON log lines to stdout (journald or your supervisor keeps them); see docs/operations.md', help: 'Duo: bytes per log file. Read for compatibility.' },
+  { name: 'log_max_files', type: 'int', default: 6, min: 0, noEffect: 'authproxy writes its JSON log lines to stdout (journald or your supervisor keeps them); see docs/operations.md', help: 'Duo: log files kept (0: unlimited). Read for compatibility.' },
+  { name: 'log_auth_events', type: 'bool', default: false, noEffect: 'authproxy writes its JSON log lines to stdout (journald or your supervisor keeps them); see docs/operations.md', help: 'Duo: write authevents.log. Read for compatibility.' },
+  { name: 'log_sso_events', type: 'bool', default: true, noEffect: 'authproxy runs no SSO module, so there are no SSO events to log', help: 'Duo: write ssoevents.log. Read for compatibility.' },
   { name: 'http_ca_certs_file', type: 'file', defaultText: 'the system trust store', help: 'CA bundle trusted for the Duo API; a relative path is resolved against the config file\'s directory.' },
   { name: 'http_proxy_host', type: 'host', default: '', help: 'HTTPS CONNECT proxy for Duo calls.' },
   { name: 'http_proxy_port', type: 'port', default: 80, help: 'Port of http_proxy_host.' },
   { name: 'interface', type: 'ip', default: '', help: 'Default listen address of server sections (empty: all).' },
   { name: 'client', type: 'string', default: '', help: 'Default client section of server sections.' },
   { name: 'server', type: 'string', default: '', help: 'With client=, the server section whose client is overridden.' },
-  { name: 'fips_mode', type: 'bool', default: false, help: 'Duo: FIPS mode. Read for compatibility.' },
+  { name: 'fips_mode', type: 'bool', default: false, noEffect: 'FIPS is a property of the OpenSSL Node runs on: start Node with --enable-fips and a FIPS provider configured', help: 'Duo: FIPS mode. Read for compatibility.' },
   { name: 'test_connectivity_on_startup', type: 'bool', default: false, help: 'Duo: run the connectivity tool at start. Read for compatibility.' },
   { name: 'nats_url', type: 'nats-url', ours: true, help: 'NATS server(s) shared by several authproxy processes (comma separated); unset: one process, in-memory bus.' },
   { name: 'nats_user', type: 'string', ours: true, help: 'NATS username.' },
@@ -159,7 +165,8 @@ const MAIN_OPTIONS = [
   { name: 'nats_creds_file', type: 'file', ours: true, help: 'NATS credentials file (JWT and NKey seed).' },
   { name: 'nats_ca_file', type: 'file', ours: true, help: 'CA bundle trusted for tls:// NATS servers.' },
   { name: 'role', type: 'enum', values: ['listener', 'engine', 'both'], default: 'both', ours: true, help: 'What this process runs: RADIUS listeners, login engines, or both (listener and engine need nats_url).' },
-  { name: 'metrics_port', type: 'port', ours: true, help: 'TCP port of the Prometheus /metrics endpoint (unset: off).' },
+  { name: 'metrics_port', type: 'port', ours: true, help: 'TCP port of the Prometheus endpoint: GET /metrics, /healthz and /readyz (unset: off; docs/operations.md).' },
+  { name: 'metrics_interface', type: 'ip', default: '127.0.0.1', ours: true, help: 'Address the metrics endpoint listens on (0.0.0.0 or :: for every address, e.g. for a Prometheus on another host).' },
   { name: 'dashboard_port', type: 'port', ours: true, help: 'TCP port of the live dashboard and its JSON API (unset: off; docs/dashboard.md).' },
   { name: 'dashboard_interface', type: 'ip', default: '127.0.0.1', ours: true, help: 'Address the dashboard listens on; any address but a loopback one needs dashboard_token.' },
   { name: 'dashboard_token', type: 'string', secret: true, ours: true, requiredText: 'when dashboard_interface is not a loopback address', help: 'Access token of the dashboard: sent as `Authorization: Bearer <token>`, or typed once into the page\'s sign-in form (then kept in an HttpOnly cookie). At least 16 characters.' },
@@ -207,8 +214,8 @@ export const SECTIONS = {
     kind: 'client',
     help: 'No primary authentication: always succeeds ("Ignoring primary credentials").',
     options: [
-      { name: 'debug', type: 'bool', default: false, help: 'Extra logging for this section.' },
-      { name: 'http_ca_certs_file', type: 'file', help: 'Accepted (copied from [main] by Duo); unused by this section.' },
+      { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; run `authproxy start --log-level debug` for the whole process', help: 'Extra logging for this section.' },
+      { name: 'http_ca_certs_file', type: 'file', noEffect: 'Duo copies it from [main] into every section; this section makes no Duo call (set it in [main] or the server section)', help: 'Accepted (copied from [main] by Duo); unused by this section.' },
     ],
   },
 } as const satisfies Record<string, SectionSpec>;

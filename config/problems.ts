@@ -2,7 +2,9 @@
 // (design.md "Contract: CLI": `FILE:LINE [section] option: what is wrong; how to fix`).
 // A message never contains the value of a secret option: builders below take names, not values.
 
-export type Severity = 'error' | 'warning';
+/** A notice is an option accepted for compatibility that has no effect here: reported with the
+ *  warnings (never stops anything), printed without the `warning: ` prefix. */
+export type Severity = 'error' | 'warning' | 'notice';
 
 export interface Problem {
   file: string;
@@ -51,6 +53,11 @@ export class ProblemList {
     this.warnings.push(this.make(at, 'warning', message, fix));
   }
 
+  /** An option read for compatibility that changes nothing here (config/options.ts `noEffect`). */
+  inert(at: At, why: string): void {
+    this.warnings.push(this.make(at, 'notice', msg.noEffect, why));
+  }
+
   /** Errors and warnings together, sorted by line (stable), for printing. */
   all(): Problem[] {
     return [...this.errors, ...this.warnings].sort((a, b) => a.line - b.line);
@@ -78,6 +85,8 @@ export const msg = {
   missing: (key: string) => `A required configuration item is missing: ${key}`,
   invalid: (key: string) => `The ${key} value provided is invalid.`,
   unexpected: (key: string) => `An unexpected configuration item was found: ${key}`,
+  noEffect: 'accepted for compatibility, has no effect here',
+  roleNeedsNats: (role: string) => `role ${role} needs nats_url: listeners and engines of separate processes meet on NATS`,
   notInteger: (key: string) => `Invalid value for configuration item: '${key}' must be an integer`,
   notBoolean: (key: string) => `Invalid value for configuration item: '${key}' must be a boolean value`,
   notOneOf: (key: string, values: readonly string[]) =>

@@ -123,10 +123,12 @@ export function checkMain(read: ReadSection, problems: ProblemList): void {
     }
     const role = str(read, 'role');
     if (role !== 'both' && !read.present.has('nats_url'))
-      problems.error(at('role'), `role ${role} needs nats_url: listeners and engines of separate processes meet on NATS`, 'set nats_url, or use role = both');
+      problems.error(at('role'), msg.roleNeedsNats(role), 'set nats_url, or use role = both');
   }
   if (str(read, 'role') === 'listener' && read.present.has('engine_threads'))
     problems.warn(at('engine_threads'), msg.ineffective('engine_threads', read.name, 'role = listener'), 'remove engine_threads, or use role = both or engine');
+  if (!read.present.has('metrics_port') && read.present.has('metrics_interface'))
+    problems.warn(at('metrics_interface'), msg.ineffective('metrics_interface', read.name, 'metrics_port is not set'), 'set metrics_port, or remove it');
   const metrics = read.values.get('metrics_port');
   const dashboard = read.values.get('dashboard_port');
   if (metrics && dashboard && metrics.value === dashboard.value)

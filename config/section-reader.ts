@@ -79,6 +79,8 @@ export function readSection(
       continue;
     }
     for (const w of parsed.warnings ?? []) problems.warn(at, w.message, w.fix);
+    // Inherited keys ([DEFAULT]) are reported once, where they are written, not in every section.
+    if (option.noEffect !== undefined && !fromDefault) problems.inert(at, option.noEffect);
     const value: OptionValue = { key, value: parsed.value, raw: e.value, line: e.line };
     if (found.n === undefined) {
       read.values.set(option.name, value);
@@ -101,16 +103,18 @@ function store(read: ReadSection, option: OptionSpec, n: number, value: OptionVa
   byN.set(n, value);
 }
 
-/** `key` is the name after aliases (what the table knows), `written` the name in the file. */
+/** `key` is the name after aliases (what the table knows), `written` the name in the file. A key that
+ *  another section type reads is a warning (it is harmless here); a near miss of an option of this
+ *  section is an error: ignoring `fail_mode = secure` would run with failmode safe, failing open. */
 function reportUnknown(problems: ProblemList, at: { line: number; section: string; option: string }, spec: SectionSpec, type: SectionType, key: string, written: string): void {
-  const close = closestOption(spec, key);
-  if (close) {
-    problems.warn(at, msg.unexpected(written), `did you mean '${close}'? (unknown keys are ignored)`);
-    return;
-  }
   const elsewhere = sectionsReading(key, type);
   if (elsewhere.length > 0) {
     problems.warn(at, msg.unexpected(written), `${written} is read only in ${elsewhere.map((t) => `[${t}]`).join(', ')} sections; remove it from this [${type}] section`);
+    return;
+  }
+  const close = closestOption(spec, key);
+  if (close) {
+    problems.error(at, msg.unexpected(written), `did you mean '${close}'? (a misspelt option would be silently ignored, so authproxy refuses it)`);
     return;
   }
   problems.warn(at, msg.unexpected(written), 'remove it (unknown keys are ignored); docs/configuration.md lists every option');

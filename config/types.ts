@@ -47,6 +47,8 @@ export interface MainConfig {
   natsCaFile: string | undefined;
   role: Role;
   metricsPort: number | undefined;
+  /** Listen address of the metrics endpoint (default 127.0.0.1). */
+  metricsInterface: string;
   dashboardPort: number | undefined;
   dashboardInterface: string;
   dashboardToken: string | undefined;

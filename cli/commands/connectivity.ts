@@ -3,12 +3,15 @@
 // --json. Exit 0 when every check passed, 1 when any failed, 2 when the config is not valid (its
 // problems printed as check-config prints them). Never prints a secret.
 import type { Command } from '@commander-js/extra-typings';
+import { pointAtMock, startMockDuo } from '../bundled-mock-duo.ts';
+import { chooseConfig } from '../flags.ts';
 
 export function registerConnectivity(program: Command): void {
   program
     .command('connectivity')
     .description('try every configured Duo, LDAP and RADIUS host and listening port; exit 1 if any check fails')
-    .requiredOption('-c, --config <file>', 'path of the authproxy.cfg to test')
+    .option('-c, --config <file>', 'path of the authproxy.cfg to test (default: /etc/authproxy/authproxy.cfg, else ./authproxy.cfg)')
+    .option('--mock-duo <fixtures>', 'as with start: check the sections whose api_host is localhost against the bundled mock Duo with these fixtures')
     .option('--json', 'print one JSON object instead of the table')
     .option('--no-listen', 'skip the UDP listen checks (e.g. while the proxy is running)')
     .action(async (opts) => {
@@ -17,11 +20,16 @@ export function registerConnectivity(program: Command): void {
         import('../../config/index.ts'),
         import('../../ops/connectivity/index.ts'),
       ]);
-      const loaded = loadConfig(opts.config);
+      const file = chooseConfig(opts.config);
+      if (!file.ok) {
+        process.stderr.write(`authproxy: ${file.message}\n`);
+        process.exit(2);
+      }
+      const loaded = loadConfig(file.path);
       if (!loaded.ok) {
         const problems = [...loaded.problems, ...loaded.warnings].sort((a, b) => a.line - b.line).map(formatProblem);
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ file: opts.config, ok: false, configProblems: problems })}\n`);
+          process.stdout.write(`${JSON.stringify({ file: file.path, ok: false, configProblems: problems })}\n`);
         } else {
           for (const p of problems) console.log(p);
           const n = loaded.problems.length;
@@ -32,7 +40,9 @@ export function registerConnectivity(program: Command): void {
       }
       for (const w of loaded.warnings) process.stderr.write(`${formatProblem(w)}\n`);
       if (!opts.json) console.log(`Testing the connectivity of ${loaded.config.file}. This may take a little while...\n`);
-      const report = await runConnectivity(loaded.config, { skipListen: !opts.listen });
+      const mock = opts.mockDuo ? await startMockDuo(opts.mockDuo) : undefined;
+      const config = mock ? pointAtMock(loaded.config, mock) : loaded.config;
+      const report = await runConnectivity(config, { skipListen: !opts.listen }).finally(() => mock?.close());
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
       } else {

@@ -4,39 +4,44 @@
 // Everything but commander is loaded when the command runs, and each feature (mock Duo, NATS, the
 // primary clients, engine threads) only when the configuration or a flag asks for it.
 import { Option, type Command } from '@commander-js/extra-typings';
-import type { Logger } from '../../adapters/log/logger.ts';
-import type { ProxyConfig } from '../../config/index.ts';
 import type { MockDuoServer } from '../../mock-duo/server.ts';
+import { pointAtMock, startMockDuo } from '../bundled-mock-duo.ts';
+import { chooseConfig, parseSeconds } from '../flags.ts';
 
 export function registerStart(program: Command): void {
   program
     .command('start')
     .description('run the proxy in the foreground (JSON log lines on stdout)')
-    .requiredOption('-c, --config <file>', 'authproxy.cfg to run')
+    .option('-c, --config <file>', 'authproxy.cfg to run (default: /etc/authproxy/authproxy.cfg, else ./authproxy.cfg)')
     .option('--mock-duo <fixtures>', 'also start the bundled mock Duo with these fixtures, and point every section whose api_host is localhost at it')
     .addOption(new Option('--role <role>', 'run RADIUS listeners, login engines or both (default: [main] role)').choices(['listener', 'engine', 'both'] as const))
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error'] as const).default('info' as const))
     .option('--wait-for-nats', 'when [main] nats_url is set and no NATS server answers at start, keep retrying instead of exiting')
-    .option('--grace <seconds>', 'on SIGTERM, how long running logins may take to finish', (v) => Number.parseInt(v, 10), 10)
+    .option('--grace <seconds>', 'on SIGTERM, how long running logins may take to finish', parseSeconds, 10)
     .action(async (opts) => {
-      const [{ createLogger }, { formatProblem, loadConfig }, { startProxy }, { loadPrimaryFactory }, { connectBackplane }] = await Promise.all([
+      const [{ createLogger }, { formatProblem, loadConfig, msg }, { startProxy }, { loadPrimaryFactory }, { connectBackplane }] = await Promise.all([
         import('../../adapters/log/logger.ts'),
         import('../../config/index.ts'),
         import('../../engine/proxy.ts'),
         import('../../engine/primary-loader.ts'),
         import('../../engine/backplane.ts'),
       ]);
+      const file = chooseConfig(opts.config);
+      if (!file.ok) usageError(file.message);
       // stdout (the log) closed, e.g. `authproxy start | head`: stop as on SIGTERM once running, at once
       // before that (issue 15 §6); never a stack trace.
       let onClosedOutput: () => void = () => process.exit(0);
       const logger = createLogger({ level: opts.logLevel, onClosedOutput: () => onClosedOutput() });
-      const loaded = loadConfig(opts.config);
+      const loaded = loadConfig(file.path);
       for (const w of loaded.warnings) logger.warn({ event: 'config-warning' }, formatProblem(w));
       if (!loaded.ok) {
         for (const p of loaded.problems) process.stderr.write(`${formatProblem(p)}\n`);
-        process.stderr.write(`authproxy: ${loaded.problems.length} configuration error(s) in ${opts.config}; nothing started (run check-config for details)\n`);
-        process.exit(1);
+        process.stderr.write(`authproxy: ${loaded.problems.length} configuration error(s) in ${file.path}; nothing started (run check-config for details)\n`);
+        process.exit(2);
       }
+      // The flag is held to the rule of the setting: a listener alone would print ready and never answer.
+      if (opts.role !== undefined && opts.role !== 'both' && loaded.config.main.natsServers.length === 0)
+        usageError(`--role ${opts.role}: ${msg.roleNeedsNats(opts.role)}; set [main] nats_url in ${file.path}, or use --role both`);
       // The lifecycle lines (ready, stopping, stopped) are a contract: printed whatever --log-level says.
       const lifecycle = logger.child({}, { level: 'info' });
       let config = loaded.config;
@@ -101,25 +106,8 @@ export function registerStart(program: Command): void {
     });
 }
 
-async function startMockDuo(fixtureFile: string, logger: Logger): Promise<MockDuoServer> {
-  try {
-    // Loaded only when asked for: a production proxy never carries the mock (msw, certificate code).
-    const { startMockDuoServer } = await import('../../mock-duo/server.ts');
-    const mock = await startMockDuoServer({ fixtureFile });
-    logger.info({ event: 'mock-duo', url: mock.url, ca: mock.caFile }, `bundled mock Duo listening on ${mock.url}`);
-    return mock;
-  } catch (err) {
-    process.stderr.write(`authproxy: cannot start the mock Duo: ${(err as Error).message}\n`);
-    process.exit(2);
-  }
-}
-
-/** Sections that talk to api_host=localhost go to the bundled mock, trusting its generated CA. */
-function pointAtMock(config: ProxyConfig, mock: MockDuoServer): ProxyConfig {
-  return {
-    ...config,
-    servers: config.servers.map((s) =>
-      s.apiHost.toLowerCase() === 'localhost' ? { ...s, apiPort: mock.port, httpCaCertsFile: mock.caFile ?? s.httpCaCertsFile } : s,
-    ),
-  };
+/** A bad flag value or combination: said on stderr, exit 2, nothing started. */
+function usageError(message: string): never {
+  process.stderr.write(`authproxy: ${message}\n`);
+  process.exit(2);
 }

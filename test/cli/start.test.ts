@@ -48,13 +48,13 @@ test('cli start – ready line, then SIGTERM lets the running login finish and e
   assert.ok(!JSON.stringify(lines).includes('"push"'));
 });
 
-test('cli start – a config mistake is named with file and line, nothing starts, exit 1', async (t) => {
+test('cli start – a config mistake is named with file and line, nothing starts, exit 2', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'authproxy-cli-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const cfg = join(dir, 'authproxy.cfg');
   await writeFile(cfg, '[radius_server_auto]\nikey=DIABC\nskey=x\napi_host=localhost\nradius_ip_1=127.0.0.1\nradius_secret_1=s3cr3t-value\nallow_concat=yes\n');
   const r = spawnSync(process.execPath, [BIN, 'start', '-c', cfg], { encoding: 'utf8' });
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 2);
   assert.match(r.stderr, new RegExp(`${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7 \\[radius_server_auto\\] allow_concat: Invalid value for configuration item: 'allow_concat' must be a boolean value`));
   assert.match(r.stderr, /:2 \[radius_server_auto\] ikey: The ikey value provided is invalid\./);
   assert.ok(!r.stderr.includes('s3cr3t-value'));

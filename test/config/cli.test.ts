@@ -2,7 +2,7 @@
 // summary lines, and no secret in its output.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -31,7 +31,9 @@ describe('config cli', { concurrency: true }, () => {
     const r = await run('-c', file);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const lines = r.stdout.trim().split('\n');
-    assert.ok(lines.includes(`${file}:27 [radius_server_auto] failmod: warning: An unexpected configuration item was found: failmod; did you mean 'failmode'? (unknown keys are ignored)`), r.stdout);
+    assert.ok(lines.includes(`${file}:6 [main] log_sso_events: accepted for compatibility, has no effect here; authproxy runs no SSO module, so there are no SSO events to log`), r.stdout);
+    assert.ok(lines.includes(`${file}:29 [radius_server_auto] vendor_note: warning: An unexpected configuration item was found: vendor_note; remove it (unknown keys are ignored); docs/configuration.md lists every option`), r.stdout);
+    assert.equal(lines.at(-1), 'configuration OK (1 warning, 1 option without effect)');
     for (const want of [
       '[main] role both, in-process bus, metrics on port 9100, dashboard off',
       '[ad_client] ad_client dc1.example.com:389, 10.0.0.2:389 (clear, ntlm2), search DC=example,DC=com',
@@ -51,7 +53,7 @@ describe('config cli', { concurrency: true }, () => {
     const problemLines = r.stdout.split('\n').filter((l) => l.startsWith(file));
     assert.ok(problemLines.length >= 35, r.stdout);
     for (const l of problemLines) assert.match(l, /^\S+\.cfg(:\d+)?( \[[^\]]+\])?( [a-z0-9_]+)?: .+; .+$/, l);
-    assert.ok(problemLines.some((l) => /:56 \[radius_server_auto\] allow_concat: Invalid value for configuration item: 'allow_concat' must be a boolean value; use true or false$/.test(l)));
+    assert.ok(problemLines.some((l) => /:58 \[radius_server_auto\] allow_concat: Invalid value for configuration item: 'allow_concat' must be a boolean value; use true or false$/.test(l)));
     assert.doesNotMatch(r.stdout, /Secret-Value|abc#def-secret|Nats-Password-Secret/);
   });
 
@@ -70,9 +72,9 @@ describe('config cli', { concurrency: true }, () => {
     assert.ok(r.stdout.includes(`${file}:2 [main] http_ca_certs_file: The http_ca_certs_file value provided is invalid.; no readable file at ${join(tmp, 'nowhere/ca.pem')}`), r.stdout);
   });
 
-  test('config cli – -c is required (usage error, exit 1)', async () => {
+  test('config cli – without -c and no default file: a usage error naming where it looked, exit 2', { skip: existsSync('/etc/authproxy/authproxy.cfg') && 'this machine has /etc/authproxy/authproxy.cfg' }, async () => {
     const r = await run();
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /required option '-c, --config <file>'/);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /no configuration file given and none found at \/etc\/authproxy\/authproxy\.cfg or \.\/authproxy\.cfg; give one with -c FILE/);
   });
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse, validLines } from './helpers.ts';
+import { formatProblem } from '../../config/index.ts';
 
 interface Case {
   name: string;
@@ -47,8 +48,9 @@ const CASES: Case[] = [
   { name: 'no client at all', edit: [[12, null]], after: ['[radius_client]', 'host = 10.0.0.9', 'secret = Upstream-Secret'], severity: 'error', message: 'Neither module radius_server_auto or main has "client" value', option: 'client', onLine: '[radius_server_auto]' },
   { name: 'pass-through needs a radius_client', add: ['pass_through_attr_names = Class'], severity: 'error', message: 'Can only pass through radius attributes if using a radius client', option: 'pass_through_attr_names' },
   { name: 'unknown attribute for client_ip_attr', add: ['client_ip_attr = Bogus-Attribute'], severity: 'error', message: 'Invalid configuration value for client_ip_attr: RADIUS attribute Bogus-Attribute unkonwn.', option: 'client_ip_attr' },
-  { name: 'unknown option, with the closest name', add: ['failmod = safe'], severity: 'warning', message: 'An unexpected configuration item was found: failmod', option: 'failmod' },
-  { name: 'bare radius_ip is unexpected', add: ['radius_ip = 10.0.0.1'], severity: 'warning', message: 'An unexpected configuration item was found: radius_ip', option: 'radius_ip' },
+  // A near miss of a known option is an error (issue 11 §3): ignoring it could change what the proxy does.
+  { name: 'unknown option, with the closest name', add: ['failmod = safe'], severity: 'error', message: 'An unexpected configuration item was found: failmod', option: 'failmod' },
+  { name: 'bare radius_ip is unexpected', add: ['radius_ip = 10.0.0.1'], severity: 'error', message: 'An unexpected configuration item was found: radius_ip', option: 'radius_ip' },
   { name: 'exempt_username gap', add: ['exempt_username_1 = svc', 'exempt_username_3 = other'], severity: 'warning', message: 'exempt_username_3 is ignored because exempt_username_2 is missing', option: 'exempt_username_3', onLine: 'exempt_username_3 = other' },
   { name: 'unknown section type', after: ['[radius_server_autox]', 'a = 1'], severity: 'error', message: "Invalid module: 'radius_server_autox'", onLine: '[radius_server_autox]' },
   { name: 'unsupported section type', after: ['[ldap_server_auto]', 'a = 1'], severity: 'error', message: /^\[ldap_server_auto\] sections \(.+\) are not supported by authproxy yet$/, onLine: '[ldap_server_auto]' },
@@ -100,9 +102,25 @@ describe('config facts', () => {
     assert.equal(r.config.servers[0]!.failmode, 'safe');
   });
 
-  test('config facts – unknown option suggests the closest known name', () => {
-    const w = parse([...validLines(), 'failmod = safe', 'radius_ip2 = 10.1.1.1', 'ikye = x'].join('\n')).warnings;
-    assert.deepEqual(w.map((p) => p.fix.match(/did you mean '([^']+)'/)?.[1]), ['failmode', 'radius_ip_2', 'ikey']);
+  test('config facts – unknown option suggests the closest known name, and refuses the file', () => {
+    const r = parse([...validLines(), 'failmod = safe', 'radius_ip2 = 10.1.1.1', 'ikye = x'].join('\n'));
+    assert.equal(r.ok, false);
+    assert.deepEqual(r.ok ? [] : r.problems.map((p) => p.fix.match(/did you mean '([^']+)'/)?.[1]), ['failmode', 'radius_ip_2', 'ikey']);
+  });
+
+  test('config facts – an unknown key far from every option stays a warning', () => {
+    const r = parse([...validLines(), 'vendor_note = x'].join('\n'));
+    assert.ok(r.ok);
+    assert.match(r.warnings[0]!.fix, /unknown keys are ignored/);
+  });
+
+  test('config facts – an option of no effect here is reported in the FILE:LINE [section] option: accepted... format', () => {
+    const r = parse(['[main]', 'fips_mode = true', 'log_sso_events = false', ...validLines()].join('\n'));
+    assert.ok(r.ok);
+    const lines = r.warnings.filter((p) => p.severity === 'notice').map(formatProblem);
+    assert.equal(lines.length, 2);
+    assert.match(lines[0]!, /^\S+:2 \[main\] fips_mode: accepted for compatibility, has no effect here; FIPS is a property of the OpenSSL Node runs on/);
+    assert.match(lines[1]!, /^\S+:3 \[main\] log_sso_events: accepted for compatibility, has no effect here; authproxy runs no SSO module/);
   });
 
   test('config facts – an option of another section type says where it belongs', () => {

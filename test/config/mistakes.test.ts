@@ -20,7 +20,7 @@ function expectations(text: string): Expectation[] {
   const lines = text.split('\n');
   const out: Expectation[] = [];
   lines.forEach((l, i) => {
-    const m = /^# expect: (error|warning) (\S+) (.+)$/.exec(l);
+    const m = /^# expect: (error|warning|notice) (\S+) (.+)$/.exec(l);
     if (!m) return;
     let j = i + 1;
     while (lines[j]?.startsWith('# expect:')) j++;
