@@ -173,6 +173,7 @@ export function createRadiusClient(opts: RadiusClientOptions): RadiusClient {
     stats: () => structuredClone(st),
     async close() {
       closed = true;
+      dropLog.close();
       for (const list of families.values())
         for (const s of list) {
           for (const p of [...s.pending.values()]) p.settle({ ok: false, error: 'closed' });

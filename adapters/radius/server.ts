@@ -248,6 +248,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
   async function closeAll(): Promise<void> {
     closed = true;
     clearInterval(sweepTimer);
+    dropLog.close();
     await Promise.all(
       listeners.map(
         (l) =>
