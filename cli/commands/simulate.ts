@@ -3,7 +3,6 @@
 // every expectation holds, 1 when one fails, 2 when the scenario is invalid or the target unusable.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
-import cliProgress from 'cli-progress';
 import type { RunOptions } from '../../simulator/run.ts';
 
 export function registerSimulate(program: Command): void {
@@ -20,6 +19,7 @@ export function registerSimulate(program: Command): void {
       const { runScenario } = await import('../../simulator/run.ts');
       const { SetupError } = await import('../../simulator/environment.ts');
       const { jsonReport, junitReport, textReport } = await import('../../simulator/report.ts');
+      const { default: cliProgress } = await import('cli-progress');
       const read = await readScenario(file);
       if (!read.ok) {
         for (const line of read.errors) process.stderr.write(`${line}\n`);

@@ -2,7 +2,6 @@
 // traces in a terminal, from a running instance's dashboard API (design.md "Contract: dashboard").
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { LoginSummary, LoginTrace } from '../../dashboard/trace-types.ts';
-import { loginLine, loginsTable, timeline } from '../trace/format.ts';
 import { SseParser } from '../trace/sse-parse.ts';
 
 class TraceError extends Error {
@@ -26,6 +25,8 @@ export function registerTrace(program: Command): void {
     .option('--url <url>', 'the dashboard of the instance', 'http://127.0.0.1:8812')
     .addOption(new Option('--token <token>', 'dashboard_token, when the dashboard has one').env('AUTHPROXY_DASHBOARD_TOKEN'))
     .action(async (loginId, opts) => {
+      // Loaded when the command runs (cli-table3), so other commands do not pay for it.
+      const { loginsTable, timeline } = await import('../trace/format.ts');
       const base = opts.url.replace(/\/+$/, '');
       const headers: Record<string, string> = { Accept: 'application/json', ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}) };
       const get = async <T>(path: string): Promise<T> => {
@@ -62,6 +63,7 @@ export function registerTrace(program: Command): void {
 async function follow(base: string, headers: Record<string, string>, user: string | undefined): Promise<void> {
   const res = await fetch(`${base}/api/events`, { headers: { ...headers, Accept: 'text/event-stream' } });
   if (!res.ok || !res.body) throw new TraceError(`/api/events: ${res.status}`, 2);
+  const { loginLine } = await import('../trace/format.ts');
   const printed = new Set<string>();
   const parser = new SseParser();
   const decoder = new TextDecoder();
