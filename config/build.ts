@@ -70,6 +70,7 @@ export function buildMain(read: ReadSection): MainConfig {
     dashboardWindowS: int(read, 'dashboard_window'),
     udpReceiveBuffer: int(read, 'udp_receive_buffer'),
     engineThreads: int(read, 'engine_threads'),
+    maStateFile: str(read, 'ma_state_file'),
   };
 }
 

@@ -59,6 +59,9 @@ export interface MainConfig {
   udpReceiveBuffer: number;
   /** Worker threads running login engines; 0: the engine runs on the main thread (docs/scaling.md). */
   engineThreads: number;
+  /** Where the clients learnt under require_message_authenticator = auto are kept across restarts; as
+   *  written (relative to the config file's directory), '' for nowhere. */
+  maStateFile: string;
 }
 
 /** One radius_ip_N with its radius_secret_N; `value` is as written (parse it with parseNetwork). */

@@ -8,6 +8,8 @@ import { Subjects } from '../adapters/bus/subjects.ts';
 import type { Bus, Subscription } from '../adapters/bus/types.ts';
 import type { BusHub } from '../adapters/bus/worker-bridge.ts';
 import type { Logger } from '../adapters/log/logger.ts';
+import { resolve } from 'node:path';
+import { type LearnedMaStore, openLearnedMaFile } from '../adapters/radius/ma-learned-file.ts';
 import { createRadiusServer } from '../adapters/radius/server.ts';
 import type { ListenerAddress, RadiusRequest, RadiusServer } from '../adapters/radius/server-types.ts';
 import { createMemoryStore } from '../adapters/store/memory.ts';
@@ -63,6 +65,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   let engine: LoginEngine | undefined;
   let engineThreads: EngineThreads | undefined;
   let radius: RadiusServer | undefined;
+  let learnedMa: LearnedMaStore | undefined;
   let listeners: ListenerAddress[] = [];
   // Requests handed to an engine whose answer the listener still waits for (drained on stop()).
   let waiting = 0;
@@ -94,6 +97,9 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
 
   if (role === 'listener' || role === 'both') {
     const waitMs = o.engineWaitMs ?? Math.max(...config.servers.map((s) => s.loginTimeout), 0) * 1000 + 5000;
+    // The clients learnt under require_message_authenticator = auto survive a restart (issue 15 §8).
+    if (config.main.maStateFile !== '' && config.servers.some((s) => s.requireMessageAuthenticator === 'auto'))
+      learnedMa = openLearnedMaFile(resolve(config.dir, config.main.maStateFile), logger.child({ component: 'radius' }));
     radius = createRadiusServer({
       sections: config.servers.map((s) => ({
         name: s.name,
@@ -105,6 +111,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       })),
       receiveBufferBytes: config.main.udpReceiveBuffer,
       logger: logger.child({ component: 'radius' }),
+      ...(learnedMa ? { learnedMa } : {}),
       handle: async (req: RadiusRequest): Promise<LoginReply> => {
         // While the shared bus is down no engine can be reached: drop (counted); the device retransmits.
         if (!busIsUp(bus)) return { kind: 'drop', reason: 'bus down' };
@@ -136,6 +143,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
 
   async function closeAll() {
     for (const s of subs) s.unsubscribe();
+    await learnedMa?.close();
     await built?.close();
     if (!o.store) await store.close();
     if (!o.bus) await bus.close();

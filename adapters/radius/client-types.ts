@@ -80,7 +80,7 @@ export interface RequestOptions {
 export interface RadiusClient {
   open(req: ExchangeRequest): OpenResult;
   /** Sends to one upstream, retransmitting, until a valid reply or the timeout. */
-  request(to: Upstream, attributes: readonly (WireAttribute | RawAttribute)[], opts?: RequestOptions & { code?: 1 | 12 }): Promise<ReplyOutcome>;
+  request(to: Upstream, attributes: readonly (WireAttribute | RawAttribute)[], opts?: RequestOptions & { code?: 1 | 12; messageAuthenticator?: boolean }): Promise<ReplyOutcome>;
   stats(): RadiusClientStats;
   close(): Promise<void>;
 }

@@ -158,7 +158,7 @@ export function createRadiusClient(opts: RadiusClientOptions): RadiusClient {
   return {
     open,
     async request(to, attributes, ropts = {}) {
-      const r = open({ attributes, upstreams: [to], ...(ropts.code ? { code: ropts.code } : {}) });
+      const r = open({ attributes, upstreams: [to], ...(ropts.code ? { code: ropts.code } : {}), ...(ropts.messageAuthenticator === false ? { messageAuthenticator: false } : {}) });
       if (!r.ok) return r.error === 'closed' ? { ok: false, error: 'closed' } : { ok: false, error: 'not-sent', reason: r.error };
       const ex = r.exchange;
       const retransmitMs = ropts.retransmitMs ?? 2000;

@@ -51,6 +51,9 @@ export interface RadiusServerOptions {
   /** SO_RCVBUF to ask for; default 8 MiB. */
   readonly receiveBufferBytes?: number;
   readonly logger?: Logger;
+  /** require_message_authenticator = auto across restarts: the clients learnt before, and where to tell
+   *  a new one (ma-learned-file.ts). Default: memory only. */
+  readonly learnedMa?: { readonly initial: Iterable<string>; learned(ip: string): void };
   /** At most one drop log line per reason per client per interval; default 60 s. */
   readonly dropLogIntervalMs?: number;
   /** How long an answer is kept for retransmissions; default 30 s. */

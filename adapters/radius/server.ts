@@ -63,7 +63,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
   const dropLog = createDropLog(logger, opts.dropLogIntervalMs ?? 60_000, now);
   const cache = new ReplyCache({ ttlMs: opts.replyCacheMs ?? 30_000, now });
   const sectionsByName = new Map<string, ServerSection>(opts.sections.map((s) => [s.name, s]));
-  const learnedMa = new Set<string>();
+  const learnedMa = new Set<string>(opts.learnedMa?.initial ?? []);
   const st: RadiusServerStats = {
     received: 0,
     answered: 0,
@@ -160,6 +160,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     }
     if (policy === 'auto' && packet.maValueOffset >= 0 && !learnedMa.has(ip)) {
       learnedMa.add(ip);
+      opts.learnedMa?.learned(ip);
       logger.info({ event: 'radius_ma_learned', client: ip, server: section.name }, `client ${ip} sent Message-Authenticator: it is now required from it`);
     }
 
