@@ -81,6 +81,8 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, s
     if (req.method === 'GET') return loginPage(res, '');
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'the dashboard is read-only: GET only' });
+  // The stylesheet styles the sign-in form too: it holds nothing about logins.
+  if (path === '/app.css') return send(res, 200, STATIC[path]!.type, publicFile(STATIC[path]!.file), { 'Cache-Control': 'no-cache' });
 
   if (!isAuthorized(req, token)) {
     if (path.startsWith('/api/')) return json(res, 401, { error: 'send Authorization: Bearer <dashboard_token>, or sign in at /login' });
