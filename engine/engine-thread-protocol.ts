@@ -3,6 +3,7 @@
 // the other: the thread body imports proxy.ts, which imports engine-threads.ts.
 import type { MessagePort } from 'node:worker_threads';
 import type { ProxyConfig } from '../config/index.ts';
+import type { AnyLoginEvent } from '../machines/login-events.ts';
 
 export interface EngineThreadData {
   tsModule: string;
@@ -19,4 +20,9 @@ export interface EngineThreadData {
 /** Main → thread. */
 export type ToThread = { type: 'stop'; graceMs: number };
 /** Thread → main. */
-export type FromThread = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'stopped' };
+export type FromThread =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | { type: 'stopped' }
+  /** A login event of this thread's engine (summary, primary or Duo call): the main thread logs it. */
+  | { type: 'event'; event: AnyLoginEvent };

@@ -37,7 +37,18 @@ try {
   // The main thread logs the debug transition lines (it hears every thread's events); doing it here too
   // would print each one once per thread.
   const primaryFactory = await loadPrimaryFactory(config);
-  const proxy = await startProxy({ config, logger, role: 'engine', bus, store, primaryFactory, logTransitions: false });
+  // Its login events go to the main thread, which logs them (one writer per log file) and counts them.
+  const proxy = await startProxy({
+    config,
+    logger,
+    role: 'engine',
+    bus,
+    store,
+    primaryFactory,
+    logTransitions: false,
+    logLogins: false,
+    onLoginEvent: (event) => send({ type: 'event', event }),
+  });
   port.on('message', (m: ToThread) => {
     if (m.type !== 'stop') return;
     void (async () => {

@@ -10,6 +10,7 @@ import { serveStore } from '../adapters/store/worker-bridge.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
 import type { ProxyConfig } from '../config/index.ts';
 import type { EngineThreadData, FromThread, ToThread } from './engine-thread-protocol.ts';
+import type { AnyLoginEvent } from '../machines/login-events.ts';
 
 export interface EngineThreads {
   readonly count: number;
@@ -32,6 +33,9 @@ export interface EngineThreadsOptions {
   onDeath?: (index: number) => void;
   /** How long a thread may take to start; default 60 s. */
   startTimeoutMs?: number;
+  /** The threads' login events (summaries, primary and Duo calls), for this process's logs and metrics,
+   *  with the index of the thread that ran the login. */
+  onEvent?: (ev: AnyLoginEvent, thread: number) => void;
 }
 
 // Compiled (dist/, this file is .js) the thread starts on the compiled engine-thread.js; from the
@@ -72,6 +76,10 @@ export async function startEngineThreads(o: EngineThreadsOptions): Promise<Engin
       transfer.push(bus.port2, store.port2);
     }
     const worker = new Worker(ENTRY, { workerData: data, transferList: transfer });
+    if (o.onEvent) {
+      const onEvent = o.onEvent;
+      worker.on('message', (m: FromThread) => m.type === 'event' && onEvent(m.event, index));
+    }
     let readyDone = false;
     let lastError: Error | undefined;
     worker.on('error', (err) => (lastError = err));

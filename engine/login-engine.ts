@@ -10,7 +10,10 @@ import type { Bus } from '../adapters/bus/types.ts';
 import type { LoginRequestMessage } from '../adapters/bus/login-rpc.ts';
 import type { Logger } from '../adapters/log/logger.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
-import type { DuoApi, LoginEvent, LoginReply, PrimaryAuth, WireAttribute } from '../machines/contracts.ts';
+import type { DuoApi, LoginReply, PrimaryAuth, WireAttribute } from '../machines/contracts.ts';
+import type { AnyLoginEvent } from '../machines/login-events.ts';
+import { type LoginReason, reasonText } from '../machines/login-reasons.ts';
+import { factorLabel } from '../machines/factor-label.ts';
 import {
   type DuoAuthInput,
   type DuoAuthOutput,
@@ -31,6 +34,7 @@ import { transitionEdgeIds } from '../machines/diagram.ts';
 import { loginEventFromInspection } from '../machines/redact.ts';
 import { rejectReply } from '../machines/reply.ts';
 import { newChallengeState } from './challenge-state.ts';
+import { type LoginIdentity, LoginRecorder, type LoginTrail, newTrail } from './login-recorder.ts';
 
 /** Everything the engine needs to know about one server section. */
 export interface EngineServer {
@@ -46,6 +50,8 @@ export interface EngineServer {
   secretFor(clientIp: string): string | undefined;
   primary: PrimaryAuth;
   duo: DuoApi;
+  /** The client section doing primary auth, for the login's trace (default: the primary's kind). */
+  clientName?: string;
 }
 
 export interface LoginEngine {
@@ -71,6 +77,9 @@ export function createLoginEngine(deps: {
   logger: Logger;
   now?: () => number;
   newState?: () => string;
+  /** Every summary, primary and Duo call event of this engine's logins (machines/login-events.ts), for
+   *  this process's logs and metrics; they also go on the bus when someone listens there. */
+  onEvent?: (ev: AnyLoginEvent) => void;
 }): LoginEngine {
   const now = deps.now ?? Date.now;
   const newState = deps.newState ?? newChallengeState;
@@ -82,10 +91,25 @@ export function createLoginEngine(deps: {
   const waits = new Set<() => void>();
   const handling = new Set<Promise<LoginReply>>();
   const machines = new Map<string, ReturnType<typeof provideFor>>();
+  // The recorder of each running login, found by the injected actors through the login's actor system.
+  const recorders = new WeakMap<object, LoginRecorder>();
   const machineFor = (s: EngineServer) => {
     let m = machines.get(s.name);
-    if (!m) machines.set(s.name, (m = provideFor(s)));
+    if (!m) machines.set(s.name, (m = provideFor(s, recorders)));
     return m;
+  };
+  const emit = (ev: AnyLoginEvent): void => {
+    deps.onEvent?.(ev);
+    const subject = Subjects.events(ev.server, ev.loginId);
+    if (deps.bus.hasSubscribers?.(subject) ?? true) deps.bus.publish(subject, ev);
+  };
+  const recorder = (who: LoginIdentity, round: number, server: EngineServer, trail: LoginTrail = newTrail()) =>
+    new LoginRecorder(who, trail, round, server.clientName ?? 'primary', emit, now);
+  /** The summary of a request answered without running the machine. */
+  const answeredAlone = (req: LoginRequestMessage, server: EngineServer, user: string | undefined, reply: LoginReply, reason: LoginReason, detail?: string): LoginReply => {
+    const who = { loginId: req.loginId, server: server.name, mode: server.mode, user, clientIp: req.clientIp };
+    recorder(who, 1, server).summary(reply, true, { reason, reasonText: reasonText(reason, detail ? { detail } : {}), rounds: 1, startedAt: now() });
+    return reply;
   };
 
   function handle(req: LoginRequestMessage): Promise<LoginReply> {
@@ -101,20 +125,31 @@ export function createLoginEngine(deps: {
     const server = deps.servers.get(req.server);
     if (!server) return { kind: 'drop', reason: `no server section ${req.server}` };
     const secret = server.secretFor(req.clientIp);
-    if (secret === undefined) return { kind: 'drop', reason: 'unknown client' };
+    if (secret === undefined) return answeredAlone(req, server, undefined, { kind: 'drop', reason: 'unknown client' }, 'unknown_client');
     running++;
     try {
       // The decoded request (its clear password included) lives in begin() only: this frame waits for
       // the whole login, a push included.
       const begun = await begin(req, server, secret);
       if (!('actor' in begun)) return begun.reply;
-      const { actor } = begun;
+      const { actor, rec } = begun;
       try {
-        const settled = await settledOrAbandoned(actor);
+        const settled = await settledOrAbandoned(actor).catch((err: unknown) => {
+          rec.summary({ kind: 'drop', reason: 'internal error' }, true, undefined, 'internal_error');
+          throw err;
+        });
+        const ctx = actor.getSnapshot().context;
         // Stopped by our own shutdown: whatever its Duo or primary call would have said (the abort makes
         // it an error, and failmode would decide an error), the login is not answered.
-        if (settled === 'abandoned') return { kind: 'drop', reason: ABANDONED };
-        if (settled.status === 'done') return settled.reply;
+        if (settled === 'abandoned') {
+          const drop: LoginReply = { kind: 'drop', reason: ABANDONED };
+          rec.summary(drop, true, { ...ctx, reason: 'shutting_down', reasonText: reasonText('shutting_down', { detail: 'not finished within the grace' }) });
+          return drop;
+        }
+        if (settled.status === 'done') {
+          rec.summary(settled.reply, true, ctx);
+          return settled.reply;
+        }
         // Waiting for the user's answer: persist the quiet snapshot under a fresh State and stop.
         const state = newState();
         await deps.store.put({
@@ -126,8 +161,10 @@ export function createLoginEngine(deps: {
           issuedId: req.identifier,
           deadline: settled.session.deadline,
           snapshot: actor.getPersistedSnapshot(),
+          trail: rec.trail,
         });
         const reply = settled.reply;
+        rec.summary(reply, false, ctx);
         if (reply.kind !== 'reply') return reply;
         const stateAttr: WireAttribute = { type: Attr.State, value: Buffer.from(state, 'ascii').toString('base64') };
         return { ...reply, attributes: [...reply.attributes, stateAttr] };
@@ -141,7 +178,7 @@ export function createLoginEngine(deps: {
 
   /** The login's actor, started on this request (a new login, or the answer to a challenge); or the
    *  reply when the request names a challenge the store does not have. */
-  async function begin(req: LoginRequestMessage, server: EngineServer, secret: string): Promise<{ actor: LoginActor } | { reply: LoginReply }> {
+  async function begin(req: LoginRequestMessage, server: EngineServer, secret: string): Promise<{ actor: LoginActor; rec: LoginRecorder } | { reply: LoginReply }> {
     const view = readRequest(req, secret, server);
     // Transitions go to authproxy.events.<server>.<loginId>; when nobody can receive them (an
     // in-process bus with no event subscriber) the actor runs without inspection, which costs a
@@ -154,20 +191,13 @@ export function createLoginEngine(deps: {
       // weak primary must not skip another section's primary. A mismatch consumes nothing.
       const taken = await deps.store.take(view.state, { server: server.name, integration: server.integration, clientIp: req.clientIp, username: view.username });
       if (taken.status !== 'ok') {
-        deps.bus.publish(Subjects.events(server.name, req.loginId), {
-          loginId: req.loginId,
-          server: server.name,
-          user: view.username,
-          clientIp: req.clientIp,
-          at: new Date(now()).toISOString(),
-          state: 'unknown-challenge',
-          event: 'ANSWER',
-          detail: { reason: taken.status },
-        } satisfies LoginEvent);
-        deps.logger.info({ event: 'unknown-challenge', server: server.name, loginId: req.loginId, clientIp: req.clientIp, reason: taken.status }, 'Response to unknown or mismatched AccessChallenge');
-        return { reply: rejectReply(Messages.unknownChallenge) };
+        return { reply: answeredAlone(req, server, view.username, rejectReply(Messages.unknownChallenge), 'unknown_challenge', UNKNOWN_STATE[taken.status]) };
       }
       const actor = createActor(machine, { snapshot: taken.record.snapshot as never, input: undefined as never, inspect });
+      // The login keeps its first request's loginId (in the snapshot) across every round.
+      const { loginId, rounds } = actor.getSnapshot().context;
+      const rec = recorder({ loginId, server: server.name, mode: server.mode, user: view.username, clientIp: req.clientIp }, rounds + 1, server, trailOf(taken.record.trail));
+      recorders.set(actor.system, rec);
       actor.start();
       actor.send({
         type: 'ANSWER',
@@ -178,7 +208,7 @@ export function createLoginEngine(deps: {
         password: view.password,
         passwordUndecodable: view.passwordUndecodable,
       });
-      return { actor };
+      return { actor, rec };
     }
     const input: LoginInput = {
       loginId: req.loginId,
@@ -196,12 +226,14 @@ export function createLoginEngine(deps: {
       now: now(),
     };
     const actor = createActor(machine, { input, inspect });
+    const rec = recorder({ loginId: req.loginId, server: server.name, mode: server.mode, user: view.username, clientIp: req.clientIp }, 1, server);
+    recorders.set(actor.system, rec);
     actor.start();
     // XState keeps an actor's input for the actor's whole life (actor.options.input), though the
     // machine reads it only while starting: its context has what it needs from here on. Without this,
     // a login waiting on a push would keep the request's attributes and its clear password.
     input.request = SPENT_REQUEST;
-    return { actor };
+    return { actor, rec };
   }
 
   /** The login's settle(), or 'abandoned' as soon as abandon() is called. */
@@ -258,15 +290,41 @@ function inspector(bus: Bus, server: string, now: () => number) {
   };
 }
 
-/** The machine with this section's adapters injected as its actors. */
-function provideFor(s: EngineServer) {
+/** The machine with this section's adapters injected as its actors, each call timed by its login's recorder. */
+function provideFor(s: EngineServer, recorders: WeakMap<object, LoginRecorder>) {
   return loginMachine.provide({
     actors: {
-      primaryAuth: fromPromise<PrimaryAuthOutput, PrimaryAuthInput>(({ input, signal }) => s.primary.authenticate(input, signal)),
-      duoPreauth: fromPromise<DuoPreauthOutput, DuoPreauthInput>(({ input, signal }) => s.duo.preauth(input, signal)),
-      duoAuth: fromPromise<DuoAuthOutput, DuoAuthInput>(({ input, signal }) => s.duo.auth(input, signal)),
+      primaryAuth: fromPromise<PrimaryAuthOutput, PrimaryAuthInput>(({ input, signal, system }) => {
+        const p = s.primary.authenticate(input, signal);
+        return recorders.get(system)?.primary(p) ?? p;
+      }),
+      duoPreauth: fromPromise<DuoPreauthOutput, DuoPreauthInput>(({ input, signal, system }) => {
+        const p = s.duo.preauth(input, signal);
+        return recorders.get(system)?.duo('preauth', p) ?? p;
+      }),
+      duoAuth: fromPromise<DuoAuthOutput, DuoAuthInput>(({ input, signal, system }) => {
+        const p = s.duo.auth(input, signal);
+        return recorders.get(system)?.duo('auth', p, factorLabel(input.factor)) ?? p;
+      }),
     },
   });
+}
+
+/** Words for a State the store would not give (the State itself is never logged). */
+const UNKNOWN_STATE: Record<'unknown' | 'wrong-server' | 'wrong-ip' | 'wrong-user', string> = {
+  unknown: 'no such State (never issued, expired or already used)',
+  'wrong-server': 'the State was issued by another server section or Duo integration',
+  'wrong-ip': 'the State was issued to another client IP',
+  'wrong-user': 'the State was issued for another User-Name',
+};
+
+/** A stored trail, or a fresh one for a challenge stored by an engine that kept none. */
+function trailOf(t: unknown): LoginTrail {
+  const o = (typeof t === 'object' && t !== null ? t : {}) as Partial<LoginTrail>;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+  const trail: LoginTrail = { primaryMs: n(o.primaryMs), preauthMs: n(o.preauthMs), authMs: n(o.authMs) };
+  if (typeof o.txid === 'string') trail.txid = o.txid;
+  return trail;
 }
 
 interface RequestView {

@@ -16,6 +16,13 @@ import { createMemoryStore } from '../adapters/store/memory.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
 import type { ProxyConfig, Role } from '../config/index.ts';
 import type { LoginEvent, LoginReply } from '../machines/contracts.ts';
+import { type AnyLoginEvent, isSummaryEvent } from '../machines/login-events.ts';
+import type { LoginReason } from '../machines/login-reasons.ts';
+import type { LoginMode } from '../machines/login-types.ts';
+import { loginLine } from '../ops/logs/login-line.ts';
+import { entries } from '../adapters/radius/attributes.ts';
+import { Attr } from '../adapters/radius/codec/index.ts';
+import { dropSummary } from './login-recorder.ts';
 import type { EngineThreads } from './engine-threads.ts';
 import { createLoginEngine, type LoginEngine } from './login-engine.ts';
 import { type PrimaryFactory, buildServers, clientNetworks } from './servers.ts';
@@ -33,6 +40,12 @@ export interface ProxyOptions {
   /** Whether debug logging prints every login transition; default true. Engine threads leave it to the
    *  main thread, which hears all their events. */
   logTransitions?: boolean;
+  /** Whether the info line of each login is logged here; default true. Engine threads send their
+   *  events to the main thread, which logs them. */
+  logLogins?: boolean;
+  /** Every summary, primary and Duo call event of the logins this process runs, engine threads
+   *  included (machines/login-events.ts): for this process's logs and metrics. */
+  onLoginEvent?: (ev: AnyLoginEvent) => void;
 }
 
 export interface RunningProxy {
@@ -80,15 +93,33 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     subs.push(bus.subscribe(Subjects.allEvents, logTransition));
   }
 
+  // The info line of every login, and whoever else wants this process's login events.
+  const onEvent = (ev: AnyLoginEvent, thread?: number): void => {
+    if (o.logLogins !== false && isSummaryEvent(ev)) {
+      const line = loginLine(ev.detail);
+      logger.info(thread === undefined ? line.fields : { ...line.fields, thread }, line.message);
+    }
+    o.onLoginEvent?.(ev);
+  };
+  /** A request the listener answers with nothing before any engine decided: its summary all the same. */
+  const listenerDrop = (req: RadiusRequest, loginId: string, reason: LoginReason, detail: string): LoginReply => {
+    const mode = config.servers.find((s) => s.name === req.server)?.type as LoginMode;
+    const who = { loginId, server: req.server, mode, user: userNameOf(req), clientIp: req.clientIp };
+    return dropSummary(who, reason, detail, (ev) => {
+      onEvent(ev);
+      bus.publish(Subjects.events(ev.server, ev.loginId), ev);
+    });
+  };
+
   if (built) {
-    engine = createLoginEngine({ servers: built.servers, store, bus, logger });
-    subs.push(serveEngine(bus, (req) => handleLogged(engine!, req, logger)));
+    engine = createLoginEngine({ servers: built.servers, store, bus, logger, onEvent });
+    subs.push(serveEngine(bus, (req) => engine!.handle(req)));
   } else if (threads > 0) {
     // Engine threads run the real primary clients (engine/primary-factory.ts): a primaryFactory given
     // here is a function and cannot cross to another thread.
     try {
       const { startEngineThreads } = await import('./engine-threads.ts');
-      engineThreads = await startEngineThreads({ count: threads, config, logger, bridge: hub ? { hub, store } : undefined });
+      engineThreads = await startEngineThreads({ count: threads, config, logger, bridge: hub ? { hub, store } : undefined, onEvent });
     } catch (err) {
       await closeAll();
       throw err;
@@ -114,8 +145,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       ...(learnedMa ? { learnedMa } : {}),
       handle: async (req: RadiusRequest): Promise<LoginReply> => {
         // While the shared bus is down no engine can be reached: drop (counted); the device retransmits.
-        if (!busIsUp(bus)) return { kind: 'drop', reason: 'bus down' };
         const loginId = randomUUID();
+        if (!busIsUp(bus)) return listenerDrop(req, loginId, 'bus_down', 'no engine can be reached');
         const msg: Omit<LoginRequestMessage, 'replySubject'> = {
           loginId,
           server: req.server,
@@ -129,7 +160,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         waiting++;
         const answer = await callEngine(bus, msg, waitMs).finally(() => waiting--);
         // No engine answered in time: say nothing, the device retransmits (safer than a guess).
-        return answer?.reply ?? { kind: 'drop', reason: 'no engine answered' };
+        return answer?.reply ?? listenerDrop(req, loginId, 'no_engine_answer', `none within ${waitMs} ms`);
       },
     });
     const bound = await radius.listen();
@@ -178,23 +209,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   };
 }
 
-async function handleLogged(engine: LoginEngine, req: LoginRequestMessage, logger: Logger): Promise<LoginReply> {
-  const started = Date.now();
-  const reply = await engine.handle(req);
-  logger.info(
-    {
-      event: 'login',
-      loginId: req.loginId,
-      server: req.server,
-      clientIp: req.clientIp,
-      result: reply.kind === 'drop' ? 'drop' : codeName(reply.code),
-      ms: Date.now() - started,
-    },
-    reply.kind === 'drop' ? `no answer: ${reply.reason}` : codeName(reply.code),
-  );
-  return reply;
-}
-
-function codeName(code: number): string {
-  return code === 2 ? 'Access-Accept' : code === 3 ? 'Access-Reject' : code === 11 ? 'Access-Challenge' : `code ${code}`;
+/** The User-Name of a request, for the summary of a login no engine ran. */
+function userNameOf(req: RadiusRequest): string | undefined {
+  for (const e of entries(req.attributes)) if (e.vendorId === 0 && e.type === Attr.UserName) return e.value.toString('utf8');
+  return undefined;
 }

@@ -71,6 +71,7 @@ export function buildServers(config: ProxyConfig, logger: Logger, primaryFactory
       pwCodec: s.pwCodec,
       secretFor: (ip) => matcher.match(ip)?.secret,
       primary: primaryFor(s, config, logger, primaryFactory, primaries),
+      clientName: s.client ?? 'duo_only_client',
       duo,
     });
   }

@@ -66,6 +66,8 @@ export type PreauthResult =
 export interface AuthResult {
   result: 'allow' | 'deny';
   status: string;
+  /** Duo's transaction id, when the dialect gets one (auth_v2 async); for the login's trace. */
+  txid?: string;
 }
 
 export interface PreauthRequest {
@@ -100,10 +102,12 @@ export interface PrimaryAuthRequest {
 }
 
 export type PrimaryAuthResult =
-  | { ok: true; message: string; attributes: WireAttribute[] }
-  | { ok: false; message: string; attributes: WireAttribute[] }
+  | { ok: true; message: string; attributes: WireAttribute[]; host?: string }
+  /** `error`: primary auth could not be done (no server answered, timeout...), as opposed to a refusal. */
+  | { ok: false; message: string; attributes: WireAttribute[]; host?: string; error?: boolean }
   /** e.g. upstream Access-Challenge to a PAP request: answer nothing. */
-  | { ok: false; drop: true; message: string; attributes: WireAttribute[] };
+  | { ok: false; drop: true; message: string; attributes: WireAttribute[]; host?: string };
+// `host`: which server answered (or was tried last), for the login's trace; optional.
 
 /** Implemented by adapters/ldap (ad_client), adapters/radius client (radius_client) and the
  *  always-succeeding duo_only_client. Never throws: a failure is a result with a message. */
@@ -113,8 +117,11 @@ export interface PrimaryAuth {
 
 // ---- Events ---------------------------------------------------------------------------------------
 
-/** Published on authproxy.events.<server>.<loginId> for every transition; redacted by construction. */
+/** Published on authproxy.events.<server>.<loginId>; redacted by construction. `kind` absent or
+ *  `transition`: one per transition of the login actor. The other kinds (a login's summary, one per
+ *  primary or Duo call) and their `detail` are typed in login-events.ts. */
 export interface LoginEvent {
+  kind?: 'transition' | 'summary' | 'primary' | 'duo';
   loginId: string;
   server: string;
   user: string | undefined;

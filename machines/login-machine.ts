@@ -17,11 +17,13 @@ import type {
   PrimaryAuthInput,
   PrimaryAuthOutput,
 } from './login-types.ts';
-import { Replies } from './login-replies.ts';
+import { type Decision, Replies } from './login-replies.ts';
+import { factorLabel } from './factor-label.ts';
+import { reasonText } from './login-reasons.ts';
 import { Messages } from './messages.ts';
 import { formatPrompt } from './prompt-format.ts';
 import { classifyRequest } from './radius-attributes.ts';
-import { challengeReply, dropReply, rejectReply } from './reply.ts';
+import { challengeReply, dropReply } from './reply.ts';
 
 export { GUARD_MODES, MODE_NAMES, type ModeName } from './login-guards.ts';
 export const AWAITING_ANSWER_TAG = 'awaiting-answer';
@@ -62,23 +64,24 @@ export const loginMachine = setup({
   },
   guards: loginGuards,
   actions: {
-    setReply: assign((_, reply: LoginReply) => ({ reply })),
+    setReply: assign((_, d: Decision) => ({ reply: d.reply, reason: d.reason, reasonText: d.reasonText })),
     // Primary auth is over and accepted: the request's attributes were for it alone. Dropped here too
     // because the split-password path (primarySplit) leaves them, and the login may now wait on a push.
     keepPrimaryAttributes: assign(({ context }) => ({ primaryAttributes: context.primaryResult?.attributes ?? [], requestAttributes: [] })),
     openEnrollChallenge: assign(({ context }) => {
       const status = context.preauth?.ok ? context.preauth.value.status ?? '' : '';
-      return { challenge: openChallenge(context, 'enroll', status, {}), reply: challengeReply(status) };
+      return { challenge: openChallenge(context, 'enroll', status, {}), reply: challengeReply(status), ...challenged('enroll_challenge', status) };
     }),
     openFactorChallenge: assign(({ context }) => {
       const v = context.preauth?.ok && context.preauth.value.result === 'auth' ? context.preauth.value : undefined;
       const factors = v?.factors ?? {};
       const prompt = formatPrompt(context.options.promptFormat, { prompt: v?.prompt ?? '', factors });
-      return { challenge: openChallenge(context, 'factors', prompt, factors), reply: challengeReply(prompt) };
+      return { challenge: openChallenge(context, 'factors', prompt, factors), reply: challengeReply(prompt), ...challenged('factor_prompt') };
     }),
     openPasscodeChallenge: assign(({ context }) => ({
       challenge: openChallenge(context, 'passcode', Messages.enterPasscode, {}),
       reply: challengeReply(Messages.enterPasscode),
+      ...challenged('passcode_prompt'),
     })),
     /** SMS refresh: the same prompt again, with a new lifetime (the engine issues a new State). */
     reopenChallenge: assign(({ context }) => {
@@ -87,6 +90,7 @@ export const loginMachine = setup({
       return {
         challenge: openChallenge(context, old?.kind ?? 'factors', prompt, old?.factors ?? {}),
         reply: challengeReply(prompt),
+        ...challenged('sms_refresh'),
       };
     }),
     forgetPasswordPart: assign(({ context }) => ({ secret: { ...context.secret, passwordPart: undefined } })),
@@ -123,6 +127,8 @@ export const loginMachine = setup({
     requestAttributes: input.request.attributes,
     secret: { password: input.request.password },
     primaryAttributes: [],
+    startedAt: input.now,
+    rounds: 1,
   }),
   output: ({ context }) => context.reply ?? dropReply('no reply decided'),
   initial: 'processing',
@@ -137,7 +143,7 @@ export const loginMachine = setup({
             {
               guard: 'requestRejected',
               target: '#login.rejected',
-              actions: { type: 'setReply', params: ({ context }) => rejectReply(rejectMessage(screenOf(context))) },
+              actions: { type: 'setReply', params: ({ context }) => Replies.screened(rejectMessage(screenOf(context))) },
             },
             {
               guard: 'splitPasswordFirst',
@@ -179,9 +185,9 @@ export const loginMachine = setup({
               server: context.server,
             }),
             onDone: { target: 'primarySplitResult', actions: assign({ primaryResult: ({ event }) => event.output }) },
-            onError: { target: '#login.rejected', actions: { type: 'setReply', params: rejectReply(Messages.primaryFailedUnexpectedly) } },
+            onError: { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryFailed } },
           },
-          on: { LOGIN_DEADLINE: { target: '#login.rejected', actions: { type: 'setReply', params: rejectReply(Messages.primaryTimedOut) } } },
+          on: { LOGIN_DEADLINE: { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryTimedOut } } },
           exit: 'forgetPasswordPart',
         },
         primarySplitResult: {
@@ -203,9 +209,9 @@ export const loginMachine = setup({
               server: context.server,
             }),
             onDone: { target: 'primaryResult', actions: assign({ primaryResult: ({ event }) => event.output }) },
-            onError: { target: '#login.rejected', actions: { type: 'setReply', params: rejectReply(Messages.primaryFailedUnexpectedly) } },
+            onError: { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryFailed } },
           },
-          on: { LOGIN_DEADLINE: { target: '#login.rejected', actions: { type: 'setReply', params: rejectReply(Messages.primaryTimedOut) } } },
+          on: { LOGIN_DEADLINE: { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryTimedOut } } },
           exit: 'forgetPassword',
         },
         primaryResult: {
@@ -246,13 +252,13 @@ export const loginMachine = setup({
           always: [
             { guard: 'preauthFailed', target: 'preauthFailmode' },
             { guard: 'preauthAllow', target: '#login.accepted', actions: { type: 'setReply', params: ({ context }) => Replies.preauthAllow(context) } },
-            { guard: 'preauthDeny', target: '#login.rejected', actions: { type: 'setReply', params: ({ context }) => Replies.preauthRefuse(context) } },
+            { guard: 'preauthDeny', target: '#login.rejected', actions: { type: 'setReply', params: ({ context }) => Replies.preauthDeny(context) } },
             {
               guard: 'enrollChallenge',
               target: '#login.awaiting',
               actions: 'openEnrollChallenge',
             },
-            { guard: 'preauthEnroll', target: '#login.rejected', actions: { type: 'setReply', params: ({ context }) => Replies.preauthRefuse(context) } },
+            { guard: 'preauthEnroll', target: '#login.rejected', actions: { type: 'setReply', params: ({ context }) => Replies.preauthEnroll(context) } },
             { guard: 'preauthAuth', target: 'secondFactor' },
           ],
         },
@@ -268,7 +274,7 @@ export const loginMachine = setup({
             { guard: 'factorPrompt', target: '#login.awaiting', actions: 'openFactorChallenge' },
             { guard: 'factorKnown', target: 'auth' },
             { guard: 'passcodeNeeded', target: '#login.awaiting', actions: 'openPasscodeChallenge' },
-            { guard: 'noUsableFactor', target: '#login.rejected', actions: { type: 'setReply', params: rejectReply(Messages.noUsableFactors) } },
+            { guard: 'noUsableFactor', target: '#login.rejected', actions: { type: 'setReply', params: Replies.noUsableFactors } },
             {
               guard: 'factorChosen',
               target: 'auth',
@@ -277,6 +283,7 @@ export const loginMachine = setup({
           ],
         },
         auth: {
+          entry: assign(({ context }) => ({ factor: factorLabel(context.secret.factor ?? '') })),
           invoke: {
             id: 'duoAuth',
             src: 'duoAuth',
@@ -317,7 +324,7 @@ export const loginMachine = setup({
             {
               guard: 'answerRejected',
               target: '#login.rejected',
-              actions: { type: 'setReply', params: ({ context }) => rejectReply(rejectMessage(answerScreenOf(context))) },
+              actions: { type: 'setReply', params: ({ context }) => Replies.screened(rejectMessage(answerScreenOf(context))) },
             },
             {
               guard: 'answerToDuo',
@@ -340,24 +347,25 @@ export const loginMachine = setup({
       tags: [AWAITING_ANSWER_TAG],
       entry: 'forgetAll',
       after: {
-        CHALLENGE_REMAINING: { target: 'expired', actions: { type: 'setReply', params: rejectReply(Messages.unknownChallenge) } },
+        CHALLENGE_REMAINING: { target: 'expired', actions: { type: 'setReply', params: Replies.expired } },
       },
       on: {
         ANSWER: {
           target: 'processing.answer',
-          actions: assign(({ event }) => ({
+          actions: assign(({ context, event }) => ({
             now: event.now,
             clientIp: event.clientIp,
             clientIpAttrValue: event.clientIpAttrValue,
             passwordUndecodable: event.passwordUndecodable === true,
             secret: { answer: event.password },
+            rounds: context.rounds + 1,
           })),
         },
         RESUME: [
           {
             guard: 'resumedAfterDeadline',
             target: 'expired',
-            actions: { type: 'setReply', params: rejectReply(Messages.unknownChallenge) },
+            actions: { type: 'setReply', params: Replies.expired },
           },
           { target: 'awaiting', reenter: true, actions: assign({ now: ({ event }) => event.now }) },
         ],
@@ -369,6 +377,11 @@ export const loginMachine = setup({
     expired: { type: 'final', entry: 'forgetAll', description: 'Challenge lifetime over' },
   },
 });
+
+/** A challenge's reason; enroll's text carries Duo's status. */
+function challenged(reason: 'factor_prompt' | 'passcode_prompt' | 'enroll_challenge' | 'sms_refresh', detail?: string) {
+  return { reason, reasonText: reasonText(reason, detail ? { detail } : {}) };
+}
 
 function rejectMessage(s: { next: string; message?: string }): string {
   return s.message ?? Messages.unknownChallenge;

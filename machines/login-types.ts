@@ -1,5 +1,6 @@
 // The login machine's public shapes: what the engine gives it (input, events) and what it keeps while
 // a challenge is open. Plain JSON throughout, because the context of a waiting login is persisted.
+import type { LoginReason } from './login-reasons.ts';
 import type { AuthResult, DuoOutcome, LoginReply, PreauthResult, PrimaryAuthResult, WireAttribute } from './contracts.ts';
 
 /** The four server sections this machine implements (reference §3). */
@@ -189,4 +190,12 @@ export interface LoginContext {
   challenge?: ChallengeSession;
   /** The reply to send: the challenge while `awaiting`, the final answer when done. */
   reply?: LoginReply;
+  /** Why `reply` is what it is (login-reasons.ts), and that in words; set with every reply. */
+  reason?: LoginReason;
+  reasonText?: string;
+  /** The factor of the last /auth, as factorLabel() names it (never a passcode). */
+  factor?: string;
+  /** Epoch ms of the login's first request, and how many requests it has had (1 + challenge answers). */
+  startedAt: number;
+  rounds: number;
 }

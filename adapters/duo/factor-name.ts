@@ -1,5 +1,6 @@
 // The `auto=` value of an auth call is either a factor name (push, phone2, sms1, auto) or a
 // passcode. Only factor names may be logged; anything else is treated as a secret.
+import { FACTOR_NAME } from '../../machines/factor-label.ts';
 
 export type FactorKind = 'auto' | 'push' | 'phone' | 'sms';
 
@@ -9,10 +10,8 @@ export interface FactorName {
   device?: number;
 }
 
-const NAME = /^(auto|push|phone|sms)([1-9]\d{0,2})?$/;
-
 export function parseFactorName(s: string): FactorName | undefined {
-  const m = NAME.exec(s);
+  const m = FACTOR_NAME.exec(s);
   if (!m) return undefined;
   const kind = m[1] as FactorKind;
   return m[2] === undefined ? { kind } : { kind, device: Number(m[2]) };

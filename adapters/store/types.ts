@@ -19,6 +19,8 @@ export interface ChallengeRecord {
   deadline: number;
   /** The login actor's persisted snapshot (no password in it; see machines/login.ts). */
   snapshot: unknown;
+  /** What the login's summary adds up over its rounds (engine/login-recorder.ts LoginTrail); optional. */
+  trail?: unknown;
 }
 
 export type TakeResult =

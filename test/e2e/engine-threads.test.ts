@@ -133,8 +133,10 @@ describe('e2e engine_threads = 2', () => {
       assert.deepEqual([issued.thread, accepted.thread].sort(), [1, 2]);
       const replay = await d.send('alice', '123456', { state: first.state });
       assert.deepEqual([replay.code, replay.replyMessages], [3, ['Unknown Challenge']]);
-      const unknown = await cli.line((l) => l.event === 'unknown-challenge' && cli.lines.indexOf(l) >= mark, 'unknown-challenge line');
-      assert.equal(unknown.reason, 'unknown');
+      const unknown = await cli.line((l) => l.event === 'login' && l.reason === 'unknown_challenge' && cli.lines.indexOf(l) >= mark, 'unknown_challenge login line');
+      assert.match(String(unknown.msg), /no such State/);
+      // The challenge login kept one loginId over its two rounds.
+      assert.equal(accepted.loginId, issued.loginId);
     } finally {
       await d.close();
     }

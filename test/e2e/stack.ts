@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../adapters/log/logger.ts';
 import { loadConfig, formatProblem } from '../../config/index.ts';
-import { type RunningProxy, startProxy } from '../../engine/proxy.ts';
+import { type ProxyOptions, type RunningProxy, startProxy } from '../../engine/proxy.ts';
 import { primaryFactory } from '../../engine/primary-factory.ts';
 import type { FixtureInput } from '../../mock-duo/index.ts';
 import { type MockDuoServer, startMockDuoServer } from '../../mock-duo/server.ts';
@@ -30,7 +30,12 @@ export interface Stack {
  * mock), `${CLIENTS}` (radius_ip_1=127.0.0.1 with its secret, radius_ip_2=127.0.0.2 too), `${PORT0}`,
  * `${PORT1}`... (free UDP ports), `${CA}` (the mock's CA file).
  */
-export async function startStack(fixture: Omit<FixtureInput, 'integrations'>, cfg: string, vars: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  fixture: Omit<FixtureInput, 'integrations'>,
+  cfg: string,
+  vars: Record<string, string> = {},
+  proxyOptions: Partial<ProxyOptions> = {},
+): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'authproxy-e2e-'));
   const mock = await startMockDuoServer({
     fixture: { ...fixture, integrations: [{ ikey: IKEY, skey: SKEY, api_host: 'localhost' }] } as FixtureInput,
@@ -52,7 +57,7 @@ export async function startStack(fixture: Omit<FixtureInput, 'integrations'>, cf
     await mock.close();
     throw new Error(loaded.problems.map(formatProblem).join('\n'));
   }
-  const proxy = await startProxy({ config: loaded.config, logger: silentLogger(), primaryFactory });
+  const proxy = await startProxy({ config: loaded.config, logger: silentLogger(), primaryFactory, ...proxyOptions });
   return {
     mock,
     proxy,
