@@ -29,7 +29,8 @@ export * from './client-types.ts';
 
 interface Pending {
   readonly authenticator: Buffer;
-  readonly accept: ReadonlySet<string>;
+  /** host|port of the upstream(s) a reply may come from: one string in the common single-upstream case. */
+  readonly accept: ReadonlySet<string> | string;
   readonly settle: (o: ReplyOutcome) => void;
 }
 
@@ -52,6 +53,7 @@ export function createRadiusClient(opts: RadiusClientOptions): RadiusClient {
   const st: RadiusClientStats = { requests: 0, sends: 0, replies: 0, dropped: {}, inFlight: 0 };
   let closed = false;
   let rr = 0;
+  const nasRaw = (opts.nasAttributes ?? []).map(toRaw);
 
   function drop(reason: ClientDrop, rinfo: RemoteInfo, text: string): undefined {
     st.dropped[reason] = (st.dropped[reason] ?? 0) + 1;
@@ -65,16 +67,22 @@ export function createRadiusClient(opts: RadiusClientOptions): RadiusClient {
     const p = src.pending.get(framed.packet.id);
     if (p === undefined) return drop('no-pending-request', rinfo, `no request outstanding with id ${framed.packet.id}`);
     const from = key(rinfo.address, rinfo.port);
-    if (!p.accept.has(from)) return drop('unknown-source', rinfo, 'reply from an unexpected address');
+    if (typeof p.accept === 'string' ? p.accept !== from : !p.accept.has(from)) return drop('unknown-source', rinfo, 'reply from an unexpected address');
     const require = policy === 'true' || (policy === 'auto' && learned.has(from));
     const v = checkReply(framed.packet, { secret: opts.secret, requireMessageAuthenticator: require, requestAuthenticator: p.authenticator });
     if (!v.ok) return drop(v.reason, rinfo, v.reason);
     if (policy === 'auto' && framed.packet.maValueOffset >= 0) learned.add(from);
     st.replies++;
+    // Attributes are turned into WireAttributes (base64) only when read: a load generator counting
+    // answers never reads them, and the conversion was a good part of its cost per reply.
+    const raw = framed.packet.attributes;
+    let wire: WireAttribute[] | undefined;
     p.settle({
       ok: true,
       code: framed.packet.code,
-      attributes: framed.packet.attributes.map(toWire),
+      get attributes() {
+        return (wire ??= raw.map(toWire));
+      },
       from: { host: unmap(rinfo.address), port: rinfo.port },
       identifier: framed.packet.id,
     });
@@ -120,8 +128,8 @@ export function createRadiusClient(opts: RadiusClientOptions): RadiusClient {
     if (src === undefined) return { ok: false, error: 'too-many-requests' };
     const id = src.ids.take()!;
     const given = req.attributes.map((a) => (typeof a.value === 'string' ? toRaw(a as WireAttribute) : (a as RawAttribute)));
-    const nas = (opts.nasAttributes ?? []).map(toRaw).filter((n) => !given.some((g) => g.type === n.type));
-    const enc = encodeRequest({ code: req.code ?? 1, id, secret: opts.secret, attributes: [...nas, ...given], ...(req.messageAuthenticator === false ? { messageAuthenticator: false } : {}) });
+    const nas = nasRaw.filter((n) => !given.some((g) => g.type === n.type));
+    const enc = encodeRequest({ code: req.code ?? 1, id, secret: opts.secret, attributes: nas.length === 0 ? given : [...nas, ...given], ...(req.messageAuthenticator === false ? { messageAuthenticator: false } : {}) });
     if (!enc.ok) {
       src.ids.give(id);
       return { ok: false, error: enc.error };
@@ -141,7 +149,7 @@ export function createRadiusClient(opts: RadiusClientOptions): RadiusClient {
         resolve(o);
       };
     });
-    owner.pending.set(id, { authenticator: enc.authenticator, accept: new Set(req.upstreams.map((u) => key(u.host, u.port))), settle });
+    owner.pending.set(id, { authenticator: enc.authenticator, accept: req.upstreams.length === 1 ? key(first.host, first.port) : new Set(req.upstreams.map((u) => key(u.host, u.port))), settle });
     const exchange: Exchange = {
       identifier: id,
       reply,

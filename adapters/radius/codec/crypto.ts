@@ -1,7 +1,7 @@
 // Authenticators and Message-Authenticator (RFC 2865 §3, RFC 3579 §3.2), computed on raw bytes and
 // compared in constant time. Never compare MACs as strings: the `radius` package does, and accepts a
 // third of bit-flipped Message-Authenticators (libraries.md finding B).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { HEADER, type Secret } from './types.ts';
 
 const ZERO16 = Buffer.alloc(16);
@@ -40,12 +40,16 @@ function hmacKeys(secret: Secret): HmacKeys {
   return keys;
 }
 
+/** MD5 of the parts in one call: crypto.hash over one buffer costs about a third of a createHash
+ *  object fed part by part (the load generator and the server pay it several times per packet). */
+export function md5(parts: readonly Uint8Array[]): Buffer {
+  return hash('md5', Buffer.concat(parts), 'buffer');
+}
+
 /** HMAC-MD5 over several parts, built from two MD5s (cheaper than createHmac per packet). */
 function hmacMd5(secret: Secret, parts: readonly Uint8Array[]): Buffer {
   const keys = hmacKeys(secret);
-  const inner = createHash('md5').update(keys.ipad);
-  for (const p of parts) inner.update(p);
-  return createHash('md5').update(keys.opad).update(inner.digest()).digest();
+  return md5([keys.opad, md5([keys.ipad, ...parts])]);
 }
 
 /**
@@ -80,12 +84,7 @@ export function verifyMessageAuthenticator(
 
 /** MD5(Code + Identifier + Length + Request Authenticator + Attributes + Secret), RFC 2865 §3. */
 export function computeResponseAuthenticator(raw: Buffer, requestAuthenticator: Buffer, secret: Secret): Buffer {
-  return createHash('md5')
-    .update(raw.subarray(0, 4))
-    .update(requestAuthenticator)
-    .update(raw.subarray(HEADER))
-    .update(hmacKeys(secret).secret)
-    .digest();
+  return md5([raw.subarray(0, 4), requestAuthenticator, raw.subarray(HEADER), hmacKeys(secret).secret]);
 }
 
 export function verifyResponseAuthenticator(raw: Buffer, requestAuthenticator: Buffer, secret: Secret): boolean {

@@ -2,9 +2,8 @@
 // XORed with MD5(secret + previous cipher block), the first with MD5(secret + Request Authenticator).
 // Unhiding returns bytes with trailing NULs stripped; turning them into text (pw_codec) is separate so
 // that a wrong secret shows up as a decode failure ("Cannot decode password", reference §5.1 step 9).
-import { createHash } from 'node:crypto';
 import { TextDecoder } from 'node:util';
-import { secretBytes } from './crypto.ts';
+import { md5, secretBytes } from './crypto.ts';
 import type { Secret } from './types.ts';
 
 export const MAX_PASSWORD = 128;
@@ -15,7 +14,7 @@ function xorBlocks(input: Buffer, secret: Buffer, authenticator: Buffer, hiding:
   const out = Buffer.alloc(input.length);
   let prev: Buffer = authenticator;
   for (let off = 0; off < input.length; off += 16) {
-    const pad = createHash('md5').update(secret).update(prev).digest();
+    const pad = md5([secret, prev]);
     const end = Math.min(off + 16, input.length);
     for (let i = off; i < end; i++) out[i] = input[i]! ^ pad[i - off]!;
     // The chain runs on cipher text: the output when hiding, the input when unhiding.
