@@ -170,7 +170,7 @@ const MAIN_OPTIONS = [
   { name: 'dashboard_port', type: 'port', ours: true, help: 'TCP port of the live dashboard and its JSON API (unset: off; docs/dashboard.md).' },
   { name: 'dashboard_interface', type: 'ip', default: '127.0.0.1', ours: true, help: 'Address the dashboard listens on; any address but a loopback one needs dashboard_token.' },
   { name: 'dashboard_token', type: 'string', secret: true, ours: true, requiredText: 'when dashboard_interface is not a loopback address', help: 'Access token of the dashboard: sent as `Authorization: Bearer <token>`, or typed once into the page\'s sign-in form (then kept in an HttpOnly cookie). At least 16 characters.' },
-  { name: 'dashboard_logins', type: 'int', default: 1000, min: 10, max: 100000, ours: true, help: 'Finished logins whose trace the dashboard keeps; the oldest goes first (about 4 KB each at most, so 1000 is about 4 MB).' },
+  { name: 'dashboard_logins', type: 'int', default: 1000, min: 10, max: 100000, ours: true, help: 'Finished logins whose trace the dashboard keeps; the oldest goes first (a push login\'s trace is about 2 KiB, so 1000 keep about 2 MiB; docs/dashboard.md).' },
   { name: 'dashboard_max_age', type: 'int', default: 3600, min: 60, ours: true, help: 'Seconds a finished login\'s trace stays on the dashboard.' },
   { name: 'dashboard_window', type: 'int', default: 300, min: 10, max: 3600, ours: true, help: 'Seconds of the sliding window over which the diagram counts states and transitions.' },
   { name: 'udp_receive_buffer', type: 'int', default: 8388608, min: 1, ours: true, help: 'Bytes of the RADIUS listener\'s socket receive buffer (SO_RCVBUF; the kernel caps it at net.core.rmem_max).' },

@@ -4,9 +4,8 @@
 // slow page could make slower.
 import { Subjects } from '../adapters/bus/subjects.ts';
 import type { Bus, Subscription } from '../adapters/bus/types.ts';
-import type { LoginEvent } from '../machines/contracts.ts';
 import type { SseHub } from './sse.ts';
-import { statesVia } from './trace-events.ts';
+import { edgesOf, type LoginEvent, statesVia } from './trace-events.ts';
 import { summaryOf, type TraceStore } from './trace-store.ts';
 import type { WindowCounts } from './window-counts.ts';
 
@@ -39,8 +38,7 @@ export function startLiveFeed(o: { bus: Bus; store: TraceStore; counts: WindowCo
     events++;
     const isNew = o.store.get(payload.loginId) === undefined;
     const trace = o.store.apply(payload);
-    const raw = payload.detail?.edges;
-    const edges = Array.isArray(raw) ? raw.filter((e): e is string => typeof e === 'string') : [];
+    const edges = edgesOf(payload);
     if (edges.length) {
       const states = statesVia(edges);
       // The first state of a login (screening) is entered without an edge into it.

@@ -1,14 +1,26 @@
-// How one bus event (authproxy.events.<server>.<loginId>) adds to a login's trace. Whitelist only: each
-// field read here is one the engine's redaction lets through, and each is copied by name.
-import type { LoginEvent } from '../machines/contracts.ts';
+// How one bus event (authproxy.events.<server>.<loginId>) adds to a login's trace. The events are the
+// login vocabulary that logs, metrics and authevents.log read too (machines/login-events.ts):
+//   transitions (kind absent or 'transition'): the states, with the diagram edges taken on the way
+//   kind 'primary' / 'duo': one per primary auth call / Duo call, timed, with its result
+//   kind 'summary': one per answered request, with the outcome, the reason and its text
+// A challenge login keeps one loginId over its rounds, so its trace spans them. Whitelist only: each
+// field is copied by name from events that are redacted at the source.
+import type { LoginEvent as BaseEvent } from '../machines/contracts.ts';
+
+/** A bus event of a login: `kind` says which part of the vocabulary it is (absent: a transition). */
+export type LoginEvent = BaseEvent & { kind?: string };
 import { eventLabel } from '../machines/diagram.ts';
 import { type LoginTrace, type Outcome, TRACE_LIMITS } from './trace-types.ts';
 
-const FINAL: Record<string, Outcome> = { accepted: 'accepted', rejected: 'rejected', dropped: 'dropped', expired: 'expired' };
-const CODES: Record<number, string> = { 2: 'Access-Accept', 3: 'Access-Reject', 11: 'Access-Challenge' };
+/** Final states of the machine, as outcomes (for a login whose summary never came). */
+const FINAL: Record<string, Outcome> = { accepted: 'accept', rejected: 'reject', dropped: 'drop', expired: 'drop' };
+const SUMMARY_OUTCOMES: Record<string, Outcome> = { accept: 'accept', reject: 'reject', drop: 'drop', challenge: 'challenge' };
+export const CODE_NAMES: Record<number, string> = { 2: 'Access-Accept', 3: 'Access-Reject', 11: 'Access-Challenge' };
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v.slice(0, TRACE_LIMITS.text) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+/** `{ key: value }` when value is defined, else `{}`: optional fields stay absent in the JSON. */
+const opt = <K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [k in K]: V }));
 
 export function newTrace(ev: LoginEvent): LoginTrace {
   return {
@@ -34,79 +46,117 @@ function pushCapped<T>(trace: LoginTrace, list: T[], item: T, max: number): void
   else trace.truncated = true;
 }
 
-/** The diagram states a login passed through on the way to `ev.state` (the targets of the edges it took). */
+/** The diagram states a login passed through (the targets of the edges it took). */
 export function statesVia(edges: readonly string[]): string[] {
   return edges.map((id) => id.split('>')[1]!.replace(/\/\d+$/, ''));
 }
 
+export function edgesOf(ev: LoginEvent): string[] {
+  const raw = ev.detail?.edges;
+  return Array.isArray(raw) ? raw.filter((e): e is string => typeof e === 'string') : [];
+}
+
 export function applyEvent(trace: LoginTrace, ev: LoginEvent): void {
+  const d = ev.detail ?? {};
+  if (ev.user !== undefined && ev.user !== null) trace.user = ev.user;
+  trace.clientIp = ev.clientIp;
+  switch (ev.kind) {
+    case 'summary':
+      return applySummary(trace, ev, d);
+    case 'primary':
+      trace.primary = {
+        ok: d.ok === true,
+        ...opt('message', text(d.message)),
+        ...opt('host', text(d.host)),
+        ...opt('client', text(d.client)),
+        ...opt('ms', num(d.ms)),
+        ...(d.drop === true ? { dropped: true } : {}),
+        ...(d.error === true ? { error: true } : {}),
+        ...(d.aborted === true ? { aborted: true } : {}),
+      };
+      return;
+    case 'duo':
+      return applyDuoCall(trace, ev, d);
+    default:
+      return applyTransition(trace, ev, d);
+  }
+}
+
+function applyTransition(trace: LoginTrace, ev: LoginEvent, d: Record<string, unknown>): void {
   // The engine stops a login's actor once its challenge is stored: not a step of the login.
   if (ev.event === 'xstate.stop') return;
-  const d = ev.detail ?? {};
   const at = Date.parse(ev.at);
-  if (ev.user !== undefined) trace.user = ev.user;
-  if (typeof d.mode === 'string') trace.mode = d.mode;
-  trace.clientIp = ev.clientIp;
   const last = trace.transitions.at(-1);
-  const edges = Array.isArray(d.edges) ? (d.edges as unknown[]).filter((e): e is string => typeof e === 'string') : [];
-  if (!last || last.state !== ev.state || ev.event !== last.event) {
-    if (last) last.ms = Math.max(0, at - Date.parse(last.at));
-    // A login's first event also passed through the state it started in (screening).
-    const start = !last && edges[0] ? [edges[0].split('>')[0]!] : [];
-    const via = [...start, ...statesVia(edges).slice(0, -1)].filter((s) => s !== ev.state);
-    const event = ev.event === 'xstate.init' ? 'request' : eventLabel(ev.event);
-    pushCapped(trace, trace.transitions, { state: ev.state, at: ev.at, event, ...(via.length ? { via } : {}) }, TRACE_LIMITS.transitions);
-    if (trace.state !== ev.state) trace.stateSince = ev.at;
-    trace.state = ev.state;
-  }
+  const edges = edgesOf(ev);
+  if (typeof d.mode === 'string') trace.mode = d.mode;
+  // A resumed challenge login restarts its actor in `awaiting`: no movement, no step.
+  if (last && last.state === ev.state && edges.length === 0) return;
+  if (last) last.ms = Math.max(0, at - Date.parse(last.at));
+  // A login's first event also passed through the state it started in (screening).
+  const start = !last && edges[0] ? [edges[0].split('>')[0]!] : [];
+  const via = [...start, ...statesVia(edges).slice(0, -1)].filter((s) => s !== ev.state);
+  const event = ev.event === 'xstate.init' ? 'request' : eventLabel(ev.event);
+  pushCapped(trace, trace.transitions, { state: ev.state, at: ev.at, event, ...(via.length ? { via } : {}) }, TRACE_LIMITS.transitions);
+  if (trace.state !== ev.state) trace.stateSince = ev.at;
+  trace.state = ev.state;
   trace.ms = Math.max(0, at - Date.parse(trace.startedAt));
-
-  if (ev.event === 'xstate.done.actor.primaryAuth' || typeof d.primaryOk === 'boolean') {
-    trace.primary = {
-      ok: d.primaryOk === true,
-      ...(text(d.primaryMessage) !== undefined ? { message: text(d.primaryMessage) } : {}),
-      ...(d.primaryDrop === true ? { dropped: true } : {}),
-      ...(text(d.primaryHost) !== undefined ? { host: text(d.primaryHost) } : {}),
-      ...(num(d.primaryMs) !== undefined ? { ms: num(d.primaryMs) } : {}),
-    };
+  // An answer to the challenge: the login is running again.
+  if (trace.outcome === 'challenge' && ev.state !== 'awaiting') trace.outcome = 'in-flight';
+  // The prompt of a challenge is the reply the login rests on in `awaiting`.
+  if (ev.state === 'awaiting' && typeof d.replyMessage === 'string') {
+    pushCapped(trace, trace.rounds, { at: ev.at, prompt: text(d.replyMessage)!, ...opt('kind', text(d.challenge)) }, TRACE_LIMITS.rounds);
   }
-  const duoEndpoint = /^xstate\.(?:done|error)\.actor\.duo(Preauth|Auth)$/.exec(ev.event)?.[1] ?? (/^xstate\.after\.DUO_TIMEOUT\.login\.processing\.(preauth|auth)$/.exec(ev.event)?.[1]);
-  if (duoEndpoint) {
-    const endpoint = duoEndpoint.toLowerCase();
-    const started = [...trace.transitions].reverse().find((t) => t.state === `processing.${endpoint}`);
-    pushCapped(
-      trace,
-      trace.duo,
-      {
-        endpoint,
-        at: ev.at,
-        ...(started ? { ms: Math.max(0, at - Date.parse(started.at)) } : {}),
-        ...(num(d.httpStatus) !== undefined ? { httpStatus: num(d.httpStatus) } : {}),
-        result: text(d.result) ?? text(d.errorKind) ?? (ev.event.startsWith('xstate.error') ? 'error' : ev.event.startsWith('xstate.after') ? 'timeout' : undefined),
-        ...(text(d.duoStatus) !== undefined ? { status: text(d.duoStatus) } : {}),
-        ...(text(d.txid) !== undefined ? { txid: text(d.txid) } : {}),
-        ...(typeof d.failOpen === 'boolean' ? { failOpen: d.failOpen } : {}),
-      },
-      TRACE_LIMITS.duo,
-    );
-  }
-  if (ev.state === 'awaiting' && typeof d.replyMessage === 'string' && ev.event !== 'RESUME') {
-    pushCapped(trace, trace.rounds, { at: ev.at, prompt: text(d.replyMessage)!, ...(text(d.challenge) ? { kind: text(d.challenge) } : {}) }, TRACE_LIMITS.rounds);
-  }
-  if (ev.event === 'ANSWER') {
-    const round = trace.rounds.at(-1);
-    if (round && text(d.answerKind)) round.answerKind = text(d.answerKind);
-  }
+  // A login whose summary never comes (an engine of an older version) still ends, with its reply.
   const outcome = FINAL[ev.state];
-  if (outcome) {
+  if (outcome && trace.outcome === 'in-flight') {
     trace.outcome = outcome;
     const code = num(d.code);
-    trace.reply = d.reply === 'drop' ? { code: 'no answer', ...(text(d.reason) ? { message: text(d.reason) } : {}) } : { code: code !== undefined ? (CODES[code] ?? String(code)) : 'unknown', ...(text(d.replyMessage) !== undefined ? { message: text(d.replyMessage) } : {}) };
+    trace.reply ??= code === undefined ? { code: 'no answer' } : { code: CODE_NAMES[code] ?? String(code), ...opt('message', text(d.replyMessage)) };
   }
-  if (ev.state === 'unknown-challenge') {
-    trace.outcome = 'rejected';
-    trace.reason = 'unknown_challenge';
+}
+
+function applyDuoCall(trace: LoginTrace, ev: LoginEvent, d: Record<string, unknown>): void {
+  const endpoint = text(d.endpoint) ?? 'call';
+  const factor = text(d.factor);
+  pushCapped(
+    trace,
+    trace.duo,
+    {
+      endpoint,
+      at: ev.at,
+      ...opt('ms', num(d.ms)),
+      ...opt('httpStatus', num(d.httpStatus)),
+      ...opt('result', text(d.result) ?? text(d.errorKind)),
+      ...opt('status', text(d.status) ?? text(d.errorMessage)),
+      ...opt('txid', text(d.txid)),
+      ...opt('factor', factor),
+      ...(typeof d.failOpen === 'boolean' ? { failOpen: d.failOpen } : {}),
+      ...(d.aborted === true ? { aborted: true } : {}),
+    },
+    TRACE_LIMITS.duo,
+  );
+  // The answer to a challenge round goes to Duo's /auth in the next round: its kind (a factor name such
+  // as push1, or "passcode"), never what the user typed.
+  const round = num(d.round);
+  if (endpoint === 'auth' && factor && round !== undefined && round >= 2) {
+    const asked = trace.rounds[round - 2];
+    if (asked && !asked.answerKind) asked.answerKind = factor === 'passcode' ? 'passcode' : `factor ${factor}`;
   }
-  if (text(d.loginReason)) trace.reason = text(d.loginReason);
-  if (text(d.reasonText)) trace.reasonText = text(d.reasonText);
+}
+
+function applySummary(trace: LoginTrace, ev: LoginEvent, d: Record<string, unknown>): void {
+  trace.reason = text(d.reason);
+  trace.reasonText = text(d.reasonText);
+  if (typeof d.startedAt === 'string' && !Number.isNaN(Date.parse(d.startedAt))) trace.startedAt = d.startedAt;
+  const ms = num(d.ms);
+  if (ms !== undefined) trace.ms = ms;
+  if (typeof d.mode === 'string') trace.mode = d.mode;
+  const code = num(d.code);
+  trace.reply = code === undefined ? { code: 'no answer' } : { code: CODE_NAMES[code] ?? String(code), ...opt('message', text(d.replyMessage)) };
+  const outcome = SUMMARY_OUTCOMES[String(d.outcome)];
+  if (outcome) trace.outcome = d.final === false ? 'challenge' : outcome;
+  if (d.final !== false && trace.state !== ev.state && FINAL[ev.state]) {
+    // A login answered without its machine (an unknown challenge): its end is a step too.
+    applyTransition(trace, { ...ev, kind: 'transition', event: 'summary' }, {});
+  }
 }

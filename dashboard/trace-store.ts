@@ -1,9 +1,8 @@
 // The dashboard's memory of logins: every login in flight, and the last `maxFinished` finished ones for
 // at most `maxAgeMs`. Fed by bus events (O(1) per event, no I/O); read by the API and the live stream.
 // Bound: (maxFinished + maxInFlight) traces, each capped by TRACE_LIMITS (docs/dashboard.md).
-import type { LoginEvent } from '../machines/contracts.ts';
-import { applyEvent, newTrace } from './trace-events.ts';
-import type { LoginSummary, LoginTrace, Outcome } from './trace-types.ts';
+import { applyEvent, type LoginEvent, newTrace } from './trace-events.ts';
+import { isOpen, type LoginSummary, type LoginTrace, type Outcome } from './trace-types.ts';
 
 export interface TraceStoreOptions {
   maxFinished: number;
@@ -49,11 +48,11 @@ export class TraceStore {
     }
     const wasFinished = this.finished.has(ev.loginId);
     applyEvent(trace, ev);
-    if (trace.outcome !== 'in-flight' && !wasFinished) {
+    if (!isOpen(trace.outcome) && !wasFinished) {
       this.finished.set(ev.loginId, this.now());
       this.prune();
-    } else if (trace.outcome === 'in-flight' && wasFinished) {
-      // A challenge answered after its login was counted as finished (it cannot be, but be exact).
+    } else if (isOpen(trace.outcome) && wasFinished) {
+      // Events of one login from several engines may arrive out of order: be exact.
       this.finished.delete(ev.loginId);
     }
     return trace;
@@ -96,7 +95,7 @@ export class TraceStore {
   }
 }
 
-/** The list view of a trace; an in-flight login's `ms` runs on. */
+/** The list view of a trace; an open login's `ms` runs on. */
 export function summaryOf(t: LoginTrace, now: number): LoginSummary {
   return {
     loginId: t.loginId,
@@ -107,7 +106,7 @@ export function summaryOf(t: LoginTrace, now: number): LoginSummary {
     outcome: t.outcome,
     reason: t.reason,
     startedAt: t.startedAt,
-    ms: t.outcome === 'in-flight' ? Math.max(0, now - Date.parse(t.startedAt)) : t.ms,
+    ms: isOpen(t.outcome) ? Math.max(0, now - Date.parse(t.startedAt)) : t.ms,
     stateSince: t.stateSince,
   };
 }

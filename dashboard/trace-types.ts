@@ -2,8 +2,12 @@
 // and its whole trace. Built only from bus events, which are redacted at the source (machines/redact.ts):
 // nothing here can hold a password, passcode, secret, skey or State value.
 
-export type Outcome = 'in-flight' | 'accepted' | 'rejected' | 'dropped' | 'expired';
-export const OUTCOMES: readonly Outcome[] = ['in-flight', 'accepted', 'rejected', 'dropped', 'expired'];
+/** The login vocabulary's outcomes (machines/login-reasons.ts: accept, reject, drop, and challenge while
+ *  the login waits for the user's answer), and in-flight while it runs before any answer. */
+export type Outcome = 'in-flight' | 'challenge' | 'accept' | 'reject' | 'drop';
+export const OUTCOMES: readonly Outcome[] = ['in-flight', 'challenge', 'accept', 'reject', 'drop'];
+/** Not over yet: running, or waiting for the answer to a challenge. */
+export const isOpen = (o: Outcome): boolean => o === 'in-flight' || o === 'challenge';
 
 export interface LoginSummary {
   loginId: string;
@@ -13,7 +17,8 @@ export interface LoginSummary {
   /** The state the login rests in now (its final state once finished). */
   state: string;
   outcome: Outcome;
-  /** One word of the closed reason list once decided (e.g. `duo_denied`); undefined while in flight. */
+  /** The reason of the closed list (machines/login-reasons.ts, e.g. `duo_deny`) once a request was
+   *  answered; undefined before. */
   reason: string | undefined;
   /** ISO time of the first request. */
   startedAt: string;
@@ -36,6 +41,12 @@ export interface TraceTransition {
 
 export interface TracePrimary {
   ok: boolean;
+  /** The client section that did it ([ad_client], [radius_client]...). */
+  client?: string;
+  /** It could not be done (no server answered), as opposed to a refusal. */
+  error?: boolean;
+  /** Still running when the login ended: its result never counted. */
+  aborted?: boolean;
   /** The reply text of the primary server (`Invalid credentials`, ...). */
   message?: string;
   host?: string;
@@ -53,7 +64,10 @@ export interface TraceDuoCall {
   /** Duo's status text. */
   status?: string;
   txid?: string;
+  /** The factor sent to /auth: a name (push1, phone2...) or `passcode`; never the passcode. */
+  factor?: string;
   failOpen?: boolean;
+  aborted?: boolean;
 }
 
 export interface TraceRound {
@@ -61,7 +75,7 @@ export interface TraceRound {
   /** The challenge prompt the user saw. */
   prompt: string;
   kind?: string;
-  /** What the user answered, as a kind (`menu option`, `passcode`, `factor name`, `empty`); never the value. */
+  /** What the answer became, as Duo got it: `factor push1`, `passcode`; never what was typed. */
   answerKind?: string;
 }
 

@@ -1,7 +1,7 @@
 // `authproxy trace [loginId] [--user U] [--follow] [--url URL] [--token T]`: the dashboard's list and
 // traces in a terminal, from a running instance's dashboard API (design.md "Contract: dashboard").
 import { Option, type Command } from '@commander-js/extra-typings';
-import type { LoginSummary, LoginTrace } from '../../dashboard/trace-types.ts';
+import { isOpen, type LoginSummary, type LoginTrace } from '../../dashboard/trace-types.ts';
 import { SseParser } from '../trace/sse-parse.ts';
 
 class TraceError extends Error {
@@ -19,7 +19,7 @@ export function registerTrace(program: Command): void {
     .description("recent logins and the trace of one, from a running instance's dashboard ([main] dashboard_port)")
     .argument('[loginId]', 'print the timeline of this login')
     .option('--user <user>', 'only this user’s logins, and the timeline of the newest')
-    .addOption(new Option('--outcome <outcome>', 'only logins that ended so').choices(['in-flight', 'accepted', 'rejected', 'dropped', 'expired'] as const))
+    .addOption(new Option('--outcome <outcome>', 'only logins that ended so').choices(['in-flight', 'challenge', 'accept', 'reject', 'drop'] as const))
     .option('--limit <n>', 'how many logins to list', (v) => Number.parseInt(v, 10), 20)
     .option('--follow', 'keep printing each login as it finishes (Ctrl-C stops)')
     .option('--url <url>', 'the dashboard of the instance', 'http://127.0.0.1:8812')
@@ -74,7 +74,7 @@ async function follow(base: string, headers: Record<string, string>, user: strin
       if (f.event !== 'update') continue;
       const { logins } = JSON.parse(f.data) as { logins: LoginSummary[] };
       for (const l of logins) {
-        if (l.outcome === 'in-flight' || printed.has(l.loginId)) continue;
+        if (isOpen(l.outcome) || printed.has(l.loginId)) continue;
         if (user && l.user?.toLowerCase() !== user.toLowerCase()) continue;
         printed.add(l.loginId);
         if (printed.size > 10_000) printed.clear();

@@ -19,7 +19,7 @@ export function time(iso: string): string {
 export function loginsTable(logins: readonly LoginSummary[]): string {
   if (logins.length === 0) return 'No login matches.\n';
   const t = new Table({ head: ['started (UTC)', 'user', 'client IP', 'section', 'outcome', 'reason', 'took', 'login id'], style: { head: [], border: [] } });
-  for (const l of logins) t.push([time(l.startedAt), l.user ?? '', l.clientIp, l.server, l.outcome === 'in-flight' ? `in flight: ${l.state}` : l.outcome, l.reason ?? '', ms(l.ms), l.loginId]);
+  for (const l of logins) t.push([time(l.startedAt), l.user ?? '', l.clientIp, l.server, l.outcome === 'in-flight' ? `in flight: ${l.state}` : l.outcome === 'challenge' ? 'challenge: waiting' : l.outcome, l.reason ?? '', ms(l.ms), l.loginId]);
   return `${t.toString()}\n`;
 }
 
@@ -38,9 +38,9 @@ export function timeline(t: LoginTrace): string {
     const via = s.via?.length ? `  via ${s.via.join(' > ')}` : '';
     out.push(`  ${time(s.at)}  +${String(Date.parse(s.at) - t0).padStart(5)} ms  ${s.state.padEnd(28)} ${s.event}${via}${s.ms !== undefined ? `  (${ms(s.ms)} here)` : ''}`);
   }
-  if (t.primary) out.push('', `  primary: ${t.primary.dropped ? 'no answer asked' : t.primary.ok ? 'accepted' : 'rejected'}${t.primary.host ? ` by ${t.primary.host}` : ''}${t.primary.ms !== undefined ? ` in ${ms(t.primary.ms)}` : ''}${t.primary.message ? `: ${t.primary.message}` : ''}`);
+  if (t.primary) out.push('', `  primary${t.primary.client ? ` [${t.primary.client}]` : ''}: ${t.primary.dropped ? 'no answer asked' : t.primary.ok ? 'accepted' : t.primary.error ? 'could not be done' : 'rejected'}${t.primary.host ? ` by ${t.primary.host}` : ''}${t.primary.ms !== undefined ? ` in ${ms(t.primary.ms)}` : ''}${t.primary.message ? `: ${t.primary.message}` : ''}`);
   for (const d of t.duo)
-    out.push(`  duo ${d.endpoint}: ${[d.httpStatus !== undefined ? `HTTP ${d.httpStatus}` : '', d.result ?? '', d.status ? `"${d.status}"` : '', d.ms !== undefined ? ms(d.ms) : '', d.txid ? `txid ${d.txid}` : ''].filter(Boolean).join(', ')}`);
+    out.push(`  duo ${d.endpoint}${d.factor ? ` (${d.factor})` : ''}: ${[d.httpStatus !== undefined ? `HTTP ${d.httpStatus}` : '', d.result ?? '', d.status ? `"${d.status}"` : '', d.ms !== undefined ? ms(d.ms) : '', d.txid ? `txid ${d.txid}` : ''].filter(Boolean).join(', ')}`);
   for (const [i, r] of t.rounds.entries()) out.push(`  challenge ${i + 1} at ${time(r.at)}${r.answerKind ? `, answered with a ${r.answerKind}` : ', not answered'}:`, ...r.prompt.split('\n').map((l) => `    | ${l}`));
   out.push('', `  reply: ${t.reply ? `${t.reply.code}${t.reply.message ? ` "${t.reply.message}"` : ''}` : 'none yet'}`);
   return `${out.join('\n')}\n`;

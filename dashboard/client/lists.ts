@@ -1,5 +1,6 @@
 // The two lists: logins in flight (with the time in their current state, ticking) and recent logins
 // (filtered as the form says). Every row's user is a link to the login's trace: one click, or Tab + Enter.
+import { isOpen } from '../trace-types.ts';
 import type { LoginSummary } from './api.ts';
 import { clock, duration, el, replaceRows } from './dom.ts';
 
@@ -40,7 +41,7 @@ export function renderRecent(tbody: HTMLElement, logins: LoginSummary[]): void {
       el('td', {}, l.server),
       el('td', {}, outcomeBadge(l.outcome)),
       el('td', {}, l.reason ?? ''),
-      el('td', {}, l.outcome === 'in-flight' ? '' : duration(l.ms)),
+      el('td', {}, isOpen(l.outcome) ? '' : duration(l.ms)),
     ),
   );
   replaceRows(tbody, rows, 'No login matches.', 7);

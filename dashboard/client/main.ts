@@ -1,6 +1,7 @@
 // The dashboard page: loads the sections, their diagrams and the lists, then follows /api/events.
 // Updates are merged into memory and drawn at most once per animation frame, so a burst of logins
 // costs one redraw. Views: the lists (#) and the trace of one login (#/login/<id>).
+import { isOpen } from '../trace-types.ts';
 import { api, type LoginSummary, type ServerInfo, type Update } from './api.ts';
 import { DiagramView } from './diagram.ts';
 import { byId, el } from './dom.ts';
@@ -24,7 +25,7 @@ function status(text: string, cls: 'live' | 'down' | ''): void {
 function draw(): void {
   drawPending = false;
   const all = [...logins.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-  const inFlight = all.filter((l) => l.outcome === 'in-flight');
+  const inFlight = all.filter((l) => isOpen(l.outcome));
   renderInFlight(byId('inflight-rows'), inFlight, Date.now());
   byId('inflight-count').textContent = `(${inFlight.length})`;
   renderRecent(byId('recent-rows'), all.filter((l) => matches(l, filters)).slice(0, 100));
@@ -40,9 +41,9 @@ function redraw(): void {
 async function reloadLogins(): Promise<void> {
   const rows = await api.logins({ ...filters });
   // Keep in-flight logins outside the filter too: the in-flight list and the diagram show every login.
-  for (const [id, l] of logins) if (l.outcome !== 'in-flight') logins.delete(id);
+  for (const [id, l] of logins) if (!isOpen(l.outcome)) logins.delete(id);
   for (const l of rows) logins.set(l.loginId, l);
-  for (const l of await api.logins({ outcome: 'in-flight' })) logins.set(l.loginId, l);
+  for (const outcome of ['in-flight', 'challenge']) for (const l of await api.logins({ outcome })) logins.set(l.loginId, l);
   redraw();
 }
 
@@ -83,7 +84,7 @@ function follow(): void {
     for (const l of u.logins) logins.set(l.loginId, l);
     // Bounded: finished logins beyond the newest 500 leave the page (the server keeps them).
     if (logins.size > 600) {
-      const old = [...logins.values()].filter((l) => l.outcome !== 'in-flight').sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+      const old = [...logins.values()].filter((l) => !isOpen(l.outcome)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
       for (const l of old.slice(0, logins.size - 500)) logins.delete(l.loginId);
     }
     redraw();

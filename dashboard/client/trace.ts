@@ -7,7 +7,7 @@ export function renderTrace(t: LoginTrace): void {
   byId('trace-title').textContent = `Login of ${t.user ?? '(no user)'} from ${t.clientIp} on ${t.server}, ${clock(t.startedAt)}`;
   const reason = byId('trace-reason');
   reason.className = `reason ${t.outcome}`;
-  reason.textContent = t.reasonText ?? (t.outcome === 'in-flight' ? `In flight: now in ${t.state}` : `${t.outcome}${t.reason ? ` (${t.reason})` : ''}`);
+  reason.textContent = t.reasonText ?? (t.outcome === 'in-flight' ? `In flight: now in ${t.state}` : t.outcome === 'challenge' ? 'Challenged: waiting for the answer' : `${t.outcome}${t.reason ? ` (${t.reason})` : ''}`);
 
   const facts: [string, string][] = [
     ['Outcome', t.outcome],
@@ -40,13 +40,13 @@ export function renderTrace(t: LoginTrace): void {
 
   const p = t.primary;
   byId('trace-primary').textContent = p
-    ? `${p.dropped ? 'No answer asked' : p.ok ? 'Accepted' : 'Rejected'}${p.host ? ` by ${p.host}` : ''}${p.ms !== undefined ? ` in ${duration(p.ms)}` : ''}${p.message ? `: ${p.message}` : ''}`
+    ? `${p.dropped ? 'No answer asked' : p.ok ? 'Accepted' : p.error ? 'Could not be done' : 'Rejected'}${p.client ? ` [${p.client}]` : ''}${p.host ? ` by ${p.host}` : ''}${p.ms !== undefined ? ` in ${duration(p.ms)}` : ''}${p.message ? `: ${p.message}` : ''}`
     : 'None in this login (duo_only, or it ended before).';
 
   replaceRows(
     byId('trace-duo'),
     t.duo.map((d) =>
-      el('tr', {}, el('td', {}, d.endpoint), el('td', {}, d.httpStatus === undefined ? '' : String(d.httpStatus)), el('td', {}, d.ms === undefined ? '' : duration(d.ms)), el('td', {}, d.result ?? ''), el('td', {}, d.status ?? ''), el('td', {}, d.txid ?? '')),
+      el('tr', {}, el('td', {}, `${d.endpoint}${d.factor ? ` (${d.factor})` : ''}`), el('td', {}, d.httpStatus === undefined ? '' : String(d.httpStatus)), el('td', {}, d.ms === undefined ? '' : duration(d.ms)), el('td', {}, `${d.result ?? ''}${d.aborted ? ' (stopped: the login ended first)' : ''}`), el('td', {}, d.status ?? ''), el('td', {}, d.txid ?? '')),
     ),
     'No Duo call.',
     6,

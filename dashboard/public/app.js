@@ -1,6 +1,9 @@
 // DO NOT EDIT: built from dashboard/client/*.ts by `npm run gen:dashboard`.
 "use strict";
 (() => {
+  // dashboard/trace-types.ts
+  var isOpen = (o) => o === "in-flight" || o === "challenge";
+
   // dashboard/client/api.ts
   async function get(path) {
     const res = await fetch(path, { headers: { Accept: "application/json" }, cache: "no-store" });
@@ -138,7 +141,7 @@
         el("td", {}, l.server),
         el("td", {}, outcomeBadge(l.outcome)),
         el("td", {}, l.reason ?? ""),
-        el("td", {}, l.outcome === "in-flight" ? "" : duration(l.ms))
+        el("td", {}, isOpen(l.outcome) ? "" : duration(l.ms))
       )
     );
     replaceRows(tbody, rows, "No login matches.", 7);
@@ -149,7 +152,7 @@
     byId("trace-title").textContent = `Login of ${t.user ?? "(no user)"} from ${t.clientIp} on ${t.server}, ${clock(t.startedAt)}`;
     const reason = byId("trace-reason");
     reason.className = `reason ${t.outcome}`;
-    reason.textContent = t.reasonText ?? (t.outcome === "in-flight" ? `In flight: now in ${t.state}` : `${t.outcome}${t.reason ? ` (${t.reason})` : ""}`);
+    reason.textContent = t.reasonText ?? (t.outcome === "in-flight" ? `In flight: now in ${t.state}` : t.outcome === "challenge" ? "Challenged: waiting for the answer" : `${t.outcome}${t.reason ? ` (${t.reason})` : ""}`);
     const facts = [
       ["Outcome", t.outcome],
       ["Reason", t.reason ?? "—"],
@@ -178,11 +181,11 @@
       5
     );
     const p = t.primary;
-    byId("trace-primary").textContent = p ? `${p.dropped ? "No answer asked" : p.ok ? "Accepted" : "Rejected"}${p.host ? ` by ${p.host}` : ""}${p.ms !== void 0 ? ` in ${duration(p.ms)}` : ""}${p.message ? `: ${p.message}` : ""}` : "None in this login (duo_only, or it ended before).";
+    byId("trace-primary").textContent = p ? `${p.dropped ? "No answer asked" : p.ok ? "Accepted" : p.error ? "Could not be done" : "Rejected"}${p.client ? ` [${p.client}]` : ""}${p.host ? ` by ${p.host}` : ""}${p.ms !== void 0 ? ` in ${duration(p.ms)}` : ""}${p.message ? `: ${p.message}` : ""}` : "None in this login (duo_only, or it ended before).";
     replaceRows(
       byId("trace-duo"),
       t.duo.map(
-        (d) => el("tr", {}, el("td", {}, d.endpoint), el("td", {}, d.httpStatus === void 0 ? "" : String(d.httpStatus)), el("td", {}, d.ms === void 0 ? "" : duration(d.ms)), el("td", {}, d.result ?? ""), el("td", {}, d.status ?? ""), el("td", {}, d.txid ?? ""))
+        (d) => el("tr", {}, el("td", {}, `${d.endpoint}${d.factor ? ` (${d.factor})` : ""}`), el("td", {}, d.httpStatus === void 0 ? "" : String(d.httpStatus)), el("td", {}, d.ms === void 0 ? "" : duration(d.ms)), el("td", {}, `${d.result ?? ""}${d.aborted ? " (stopped: the login ended first)" : ""}`), el("td", {}, d.status ?? ""), el("td", {}, d.txid ?? ""))
       ),
       "No Duo call.",
       6
@@ -211,7 +214,7 @@
   function draw() {
     drawPending = false;
     const all = [...logins.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-    const inFlight = all.filter((l) => l.outcome === "in-flight");
+    const inFlight = all.filter((l) => isOpen(l.outcome));
     renderInFlight(byId("inflight-rows"), inFlight, Date.now());
     byId("inflight-count").textContent = `(${inFlight.length})`;
     renderRecent(byId("recent-rows"), all.filter((l) => matches(l, filters)).slice(0, 100));
@@ -224,9 +227,9 @@
   }
   async function reloadLogins() {
     const rows = await api.logins({ ...filters });
-    for (const [id, l] of logins) if (l.outcome !== "in-flight") logins.delete(id);
+    for (const [id, l] of logins) if (!isOpen(l.outcome)) logins.delete(id);
     for (const l of rows) logins.set(l.loginId, l);
-    for (const l of await api.logins({ outcome: "in-flight" })) logins.set(l.loginId, l);
+    for (const outcome of ["in-flight", "challenge"]) for (const l of await api.logins({ outcome })) logins.set(l.loginId, l);
     redraw();
   }
   async function selectServer(name) {
@@ -263,7 +266,7 @@
       counts = u.counts;
       for (const l of u.logins) logins.set(l.loginId, l);
       if (logins.size > 600) {
-        const old = [...logins.values()].filter((l) => l.outcome !== "in-flight").sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+        const old = [...logins.values()].filter((l) => !isOpen(l.outcome)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
         for (const l of old.slice(0, logins.size - 500)) logins.delete(l.loginId);
       }
       redraw();

@@ -60,8 +60,8 @@ describe('dashboard in a browser', () => {
     assert.equal(alice.code, 'Access-Accept');
     assert.equal(carol.code, 'Access-Reject');
     const recent = page.locator('#recent-rows');
-    await recent.locator('tr[data-outcome="accepted"]', { hasText: 'alice' }).waitFor({ timeout: 3000 });
-    await recent.locator('tr[data-outcome="rejected"]', { hasText: 'carol' }).waitFor({ timeout: 3000 });
+    await recent.locator('tr[data-outcome="accept"]', { hasText: 'alice' }).waitFor({ timeout: 3000 });
+    await recent.locator('tr[data-outcome="reject"]', { hasText: 'carol' }).waitFor({ timeout: 3000 });
     // The duo_only section's diagram: the states both logins went through are lit, with their counts.
     for (const state of ['processing_preauth', 'processing_auth', 'accepted', 'rejected']) await page.locator(`#diagram g#s_${state}.lit`).waitFor({ timeout: 3000 });
     assert.equal((await page.locator('#diagram g#s_processing_auth text.count').textContent())?.trim(), '2');
@@ -92,10 +92,10 @@ describe('dashboard in a browser', () => {
     // Focus moves to the trace's title once it is loaded (a screen reader reads it first).
     await page.waitForFunction("document.activeElement?.id === 'trace-title'", undefined, { timeout: 3000 });
     await page.locator('#trace-reply', { hasText: 'Login request denied.' }).waitFor({ timeout: 3000 });
-    const reason = (await page.locator('#trace-reason').textContent()) ?? '';
-    assert.match(reason, /reject/i);
+    // The reason in words, from the login vocabulary (machines/login-reasons.ts), as logs and metrics say it.
+    assert.equal((await page.locator('#trace-reason').textContent())?.trim(), 'Rejected: Duo denied the second factor: Login request denied.');
     assert.match((await page.locator('#trace-timeline').textContent()) ?? '', /processing\.auth[\s\S]*rejected/);
-    assert.match((await page.locator('#trace-duo').textContent()) ?? '', /auth.*deny.*Login request denied\./s);
+    assert.match((await page.locator('#trace-duo').textContent()) ?? '', /preauth.*200.*auth[\s\S]*auth \(push1\)200.*deny.*Login request denied\./s);
     await screenshot('trace');
     await page.keyboard.press('Escape');
     await page.locator('#lists:not([hidden])').waitFor({ timeout: 3000 });
@@ -111,7 +111,7 @@ describe('dashboard in a browser', () => {
         }
         return 'rgb(255, 255, 255)';
       };
-      const pick = ['h1', '#status', 'h2', '.muted', 'th', '#recent-rows td', '#recent-rows a', '.outcome.accepted', '.outcome.rejected', '.legend', 'label', '[role=tab][aria-selected=true]', '[role=tab][aria-selected=false]'];
+      const pick = ['h1', '#status', 'h2', '.muted', 'th', '#recent-rows td', '#recent-rows a', '.outcome.accept', '.outcome.reject', '.legend', 'label', '[role=tab][aria-selected=true]', '[role=tab][aria-selected=false]'];
       return pick.flatMap((sel) => {
         const e = document.querySelector(sel);
         return e ? [{ sel, fg: getComputedStyle(e).color, bg: bg(e) }] : [];

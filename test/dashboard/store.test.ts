@@ -10,7 +10,7 @@ import { frame } from '../../dashboard/sse.ts';
 import { TraceStore } from '../../dashboard/trace-store.ts';
 import { OUTCOMES, TRACE_LIMITS } from '../../dashboard/trace-types.ts';
 import { WindowCounts } from '../../dashboard/window-counts.ts';
-import type { LoginEvent } from '../../machines/contracts.ts';
+import type { LoginEvent } from '../../dashboard/trace-events.ts';
 import { errorsOf, parse, parseOk, validLines } from '../config/helpers.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -26,30 +26,42 @@ const ev = (loginId: string, ms: number, state: string, event: string, detail: R
   detail,
 });
 
-/** A duo_only push login as the engine publishes it. */
+/** A duo_only push login as the engine publishes it: transitions, one event per Duo call, the summary. */
 function pushLogin(id: string, start: number, result: 'allow' | 'deny'): LoginEvent[] {
+  const status = result === 'allow' ? 'Success. Logging you in...' : 'Login request denied.';
   return [
     ev(id, start, 'processing.preauth', 'xstate.init', { mode: 'radius_server_duo_only', edges: ['processing.screening>processing.duo', 'processing.duo>processing.preauth/1'] }),
-    ev(id, start + 50, 'processing.auth', 'xstate.done.actor.duoPreauth', { duoOk: true, result: 'auth', edges: ['processing.preauth>processing.preauthResult/1'] }),
-    ev(id, start + 1550, result === 'allow' ? 'accepted' : 'rejected', 'xstate.done.actor.duoAuth', {
-      actorStatus: 'done',
-      duoOk: true,
-      result,
-      duoStatus: result === 'allow' ? 'Success. Logging you in...' : 'Login request denied.',
-      code: result === 'allow' ? 2 : 3,
-      replyMessage: result === 'allow' ? 'Success. Logging you in...' : 'Login request denied.',
-    }),
+    { ...ev(id, start + 50, 'processing.preauth', 'login.duo', { endpoint: 'preauth', httpStatus: 200, ms: 50, ok: true, result: 'auth', round: 1 }), kind: 'duo' },
+    ev(id, start + 50, 'processing.auth', 'xstate.done.actor.duoPreauth', { edges: ['processing.preauth>processing.preauthResult/1'] }),
+    { ...ev(id, start + 1550, 'processing.auth', 'login.duo', { endpoint: 'auth', httpStatus: 200, ms: 1500, ok: true, result, status, factor: 'push1', txid: 'tx-1', round: 1 }), kind: 'duo' },
+    ev(id, start + 1550, result === 'allow' ? 'accepted' : 'rejected', 'xstate.done.actor.duoAuth', { actorStatus: 'done', code: result === 'allow' ? 2 : 3, replyMessage: status }),
+    {
+      ...ev(id, start + 1550, result === 'allow' ? 'accepted' : 'rejected', 'login.summary', {
+        outcome: result === 'allow' ? 'accept' : 'reject',
+        reason: result === 'allow' ? 'duo_allow' : 'duo_deny',
+        reasonText: `${result === 'allow' ? 'Accepted: Duo allowed the second factor' : 'Rejected: Duo denied the second factor'}: ${status}`,
+        final: true,
+        code: result === 'allow' ? 2 : 3,
+        replyMessage: status,
+        startedAt: at(start),
+        ms: 1550,
+        rounds: 1,
+      }),
+      kind: 'summary',
+    },
   ];
 }
 
 describe('dashboard store – traces from bus events', () => {
-  test('dashboard store – a push login: transitions with durations, Duo calls, reply', () => {
+  test('dashboard store – a push login: transitions with durations, each Duo call, reply and reason in words', () => {
     let now = T0;
     const store = new TraceStore({ maxFinished: 10, maxAgeMs: 60_000, now: () => now });
     for (const e of pushLogin('a', 0, 'deny')) store.apply(e);
     now = T0 + 2000;
     const t = store.get('a')!;
-    assert.equal(t.outcome, 'rejected');
+    assert.equal(t.outcome, 'reject');
+    assert.equal(t.reason, 'duo_deny');
+    assert.equal(t.reasonText, 'Rejected: Duo denied the second factor: Login request denied.');
     assert.deepEqual(
       t.transitions.map((x) => [x.state, x.event, x.ms]),
       [
@@ -60,15 +72,41 @@ describe('dashboard store – traces from bus events', () => {
     );
     assert.deepEqual(t.transitions[0]!.via, ['processing.screening', 'processing.duo']);
     assert.deepEqual(
-      t.duo.map((d) => [d.endpoint, d.result, d.ms]),
+      t.duo.map((d) => [d.endpoint, d.httpStatus, d.result, d.ms, d.factor, d.txid]),
       [
-        ['preauth', 'auth', 50],
-        ['auth', 'deny', 1500],
+        ['preauth', 200, 'auth', 50, undefined, undefined],
+        ['auth', 200, 'deny', 1500, 'push1', 'tx-1'],
       ],
     );
     assert.deepEqual(t.reply, { code: 'Access-Reject', message: 'Login request denied.' });
     assert.equal(t.ms, 1550);
-    assert.deepEqual(store.list().map((l) => l.loginId), ['a']);
+    assert.deepEqual(store.list().map((l) => [l.loginId, l.outcome, l.reason]), [['a', 'reject', 'duo_deny']]);
+  });
+
+  test('dashboard store – a challenge login keeps one trace over its rounds: prompt, answer kind, outcome on the way', () => {
+    const store = new TraceStore({ maxFinished: 10, maxAgeMs: 60_000, now: () => T0 });
+    const prompt = 'Duo two-factor login for alice\n\n 1. Duo Push to XXX-XXX-1234\n\nPasscode or option (1-1): ';
+    const summary = (ms: number, d: Record<string, unknown>): LoginEvent => ({ ...ev('c', ms, d.final ? 'accepted' : 'awaiting', 'login.summary', { startedAt: at(0), ms, ...d }), kind: 'summary' });
+    store.apply(ev('c', 0, 'processing.primary', 'xstate.init', { edges: ['processing.screening>processing.primary'] }));
+    store.apply({ ...ev('c', 30, 'processing.primary', 'login.primary', { client: 'ad_client', host: 'dc1', ms: 30, ok: true, message: 'Active Directory authentication succeeded', round: 1 }), kind: 'primary' });
+    store.apply(ev('c', 90, 'awaiting', 'xstate.done.actor.duoPreauth', { challenge: 'factors', replyMessage: prompt, edges: ['processing.preauthResult>processing.secondFactor', 'processing.secondFactor>awaiting'] }));
+    store.apply(summary(90, { outcome: 'challenge', reason: 'factor_prompt', reasonText: 'Challenged: Duo factor menu sent', final: false, code: 11, replyMessage: prompt }));
+    assert.equal(store.get('c')!.outcome, 'challenge');
+    assert.deepEqual(store.list({ outcome: 'challenge' }).map((l) => l.loginId), ['c']);
+    // Round 2, maybe on another engine: the restored actor starts in awaiting (no step), then the answer.
+    store.apply(ev('c', 5000, 'awaiting', 'xstate.init', {}));
+    store.apply(ev('c', 5000, 'processing.auth', 'ANSWER', { edges: ['awaiting>processing.answer', 'processing.answer>processing.auth'] }));
+    assert.equal(store.get('c')!.outcome, 'in-flight');
+    store.apply({ ...ev('c', 6000, 'processing.auth', 'login.duo', { endpoint: 'auth', httpStatus: 200, ms: 1000, ok: true, result: 'allow', status: 'Success. Logging you in...', factor: 'push1', round: 2 }), kind: 'duo' });
+    store.apply(ev('c', 6000, 'accepted', 'xstate.done.actor.duoAuth', { code: 2 }));
+    store.apply(summary(6000, { outcome: 'accept', reason: 'duo_allow', reasonText: 'Accepted: Duo allowed the second factor: Success. Logging you in...', final: true, code: 2, replyMessage: 'Success. Logging you in...', rounds: 2 }));
+    const t = store.get('c')!;
+    assert.equal(t.outcome, 'accept');
+    assert.deepEqual(t.primary, { ok: true, client: 'ad_client', host: 'dc1', ms: 30, message: 'Active Directory authentication succeeded' });
+    assert.deepEqual(t.rounds, [{ at: at(90), prompt, kind: 'factors', answerKind: 'factor push1' }]);
+    assert.deepEqual(t.transitions.map((x) => x.state), ['processing.primary', 'awaiting', 'processing.auth', 'accepted']);
+    assert.equal(t.transitions[1]!.ms, 4910, 'the user took 4.9 s to answer');
+    assert.equal(t.ms, 6000);
   });
 
   test('dashboard store – bounded by count and by age, oldest first; in-flight logins capped', () => {
@@ -96,10 +134,10 @@ describe('dashboard store – traces from bus events', () => {
   test('dashboard store – filters: user (any case), client IP, section, outcome', () => {
     const store = new TraceStore({ maxFinished: 10, maxAgeMs: 60_000, now: () => T0 });
     for (const e of pushLogin('a', 0, 'allow')) store.apply(e);
-    for (const e of pushLogin('b', 10, 'deny')) store.apply({ ...e, user: 'bob', clientIp: '10.0.0.6' });
+    for (const e of pushLogin('b', 10, 'deny')) store.apply({ ...e, user: 'bob', clientIp: '10.0.0.6' } as LoginEvent);
     assert.deepEqual(store.list({ user: 'ALICE' }).map((l) => l.loginId), ['a']);
     assert.deepEqual(store.list({ clientIp: '10.0.0.6' }).map((l) => l.loginId), ['b']);
-    assert.deepEqual(store.list({ outcome: 'rejected' }).map((l) => l.loginId), ['b']);
+    assert.deepEqual(store.list({ outcome: 'reject' }).map((l) => l.loginId), ['b']);
     assert.deepEqual(store.list({ server: 'other' }), []);
     assert.deepEqual(store.list({ limit: 1 }).map((l) => l.loginId), ['b']);
   });
@@ -141,7 +179,7 @@ describe('dashboard counts – sliding window', () => {
 
 describe('dashboard API input', () => {
   test('dashboard query – accepted values pass, anything else is a 400 that says what is accepted', () => {
-    assert.deepEqual(parseLoginQuery(new URLSearchParams('user=alice&outcome=rejected&limit=5')), { ok: true, query: { user: 'alice', outcome: 'rejected', limit: 5 } });
+    assert.deepEqual(parseLoginQuery(new URLSearchParams('user=alice&outcome=reject&limit=5')), { ok: true, query: { user: 'alice', outcome: 'reject', limit: 5 } });
     assert.deepEqual(parseLoginQuery(new URLSearchParams('user=&outcome=')), { ok: true, query: {} });
     assert.match((parseLoginQuery(new URLSearchParams('limit=0')) as { error: string }).error, /limit must be a whole number from 1 to 1000/);
     assert.match((parseLoginQuery(new URLSearchParams('outcome=ok')) as { error: string }).error, /outcome must be one of/);

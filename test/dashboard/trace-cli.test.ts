@@ -91,7 +91,7 @@ describe('authproxy start + trace', () => {
       let out = '';
       follower.stdout!.on('data', (d) => {
         out += String(d);
-        if (/\bdave\b.*rejected/.test(out.split('following')[1] ?? '')) resolve(out);
+        if (/\bdave\b.*reject/.test(out.split('following')[1] ?? '')) resolve(out);
       });
     });
     try {
@@ -99,13 +99,13 @@ describe('authproxy start + trace', () => {
       const r = await radclient({ server: `127.0.0.1:${udp}`, secret: 'testing123', attributes: [['User-Name', 'dave'], ['User-Password', '123456'], ['Message-Authenticator', '0x00']], timeoutSec: 5 });
       assert.equal(r.code, 'Access-Reject');
       const out = await Promise.race([followed, new Promise<string>((_, rej) => setTimeout(() => rej(new Error('--follow printed nothing')), 8000))]);
-      assert.match(out, /dave {2}127\.0\.0\.1 {2}radius_server_duo_only {2}rejected/);
+      assert.match(out, /dave {2}127\.0\.0\.1 {2}radius_server_duo_only {2}reject/);
     } finally {
       follower.kill('SIGKILL');
     }
     const list = await run('--user', 'dave');
     assert.equal(list.exitCode, 0, list.stderr);
-    assert.match(list.stdout, /│ dave +│ 127\.0\.0\.1 +│ radius_server_duo_only +│ rejected/);
+    assert.match(list.stdout, /│ dave +│ 127\.0\.0\.1 +│ radius_server_duo_only +│ reject/);
     assert.match(list.stdout, /Login [0-9a-f-]{36}: dave from 127\.0\.0\.1 on radius_server_duo_only/);
     assert.match(list.stdout, /duo preauth: .*locked_out|duo preauth: .*deny/);
     assert.match(list.stdout, /reply: Access-Reject/);
