@@ -10,6 +10,7 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { contrastRatio } from './contrast.ts';
 import { type DashStack, startDashStack } from './dash-stack.ts';
 import { pngStats } from './png.ts';
+import { renderDiagramSvg } from '../../dashboard/diagram-svg.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -21,8 +22,9 @@ let dir: string;
 const requested: string[] = [];
 const foreign: string[] = [];
 
-async function screenshot(name: string): Promise<void> {
-  const png = await page.screenshot({ fullPage: true });
+async function screenshot(name: string, on: Page = page): Promise<void> {
+  // An SVG document has no scrolling HTML body: a full-page capture never settles, the viewport does.
+  const png = await on.screenshot({ fullPage: on === page, timeout: 5000 });
   await writeFile(join(dir, `${name}.png`), png);
   const s = pngStats(png);
   assert.ok(s.width >= 1000 && s.height >= 600, `${name}: ${s.width}x${s.height}`);
@@ -40,7 +42,8 @@ describe('dashboard in a browser', () => {
     await context.route('**/*', (route) => {
       const url = route.request().url();
       requested.push(url);
-      if (url.startsWith(`${origin}/`)) return route.continue();
+      // The dashboard's own files, and the SVG file the last test writes in this test's temp dir.
+      if (url.startsWith(`${origin}/`) || url.startsWith(`file://${dir}/`)) return route.continue();
       foreign.push(url);
       return route.abort();
     });
@@ -119,5 +122,20 @@ describe('dashboard in a browser', () => {
     })()`)) as { sel: string; fg: string; bg: string }[];
     assert.ok(samples.length >= 10, `found ${samples.length} samples`);
     for (const s of samples) assert.ok(contrastRatio(s.fg, s.bg) >= 4.5, `${s.sel}: ${s.fg} on ${s.bg} is ${contrastRatio(s.fg, s.bg).toFixed(2)}:1`);
+  });
+
+  test('dashboard browser – the SVG of `authproxy viz --format svg` is a picture a browser shows', async () => {
+    const file = join(dir, 'login-machine.svg');
+    await writeFile(file, (await renderDiagramSvg('challenge')).svg);
+    const svgPage = await context.newPage();
+    try {
+      await svgPage.goto(`file://${file}`);
+      const texts = await svgPage.locator('svg text').allTextContents();
+      for (const label of ['Duo preauth', 'Factor / challenge', 'preauthFailmode', 'awaiting', '[factorPrompt]']) assert.ok(texts.includes(label), label);
+      assert.ok(await svgPage.locator('svg text', { hasText: 'preauthFailmode' }).first().isVisible());
+      await screenshot('viz-svg', svgPage);
+    } finally {
+      await svgPage.close();
+    }
   });
 });
