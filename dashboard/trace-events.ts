@@ -5,10 +5,10 @@
 //   kind 'summary': one per answered request, with the outcome, the reason and its text
 // A challenge login keeps one loginId over its rounds, so its trace spans them. Whitelist only: each
 // field is copied by name from events that are redacted at the source.
-import type { LoginEvent as BaseEvent } from '../machines/contracts.ts';
+import type { LoginEvent } from '../machines/contracts.ts';
 
 /** A bus event of a login: `kind` says which part of the vocabulary it is (absent: a transition). */
-export type LoginEvent = BaseEvent & { kind?: string };
+export type { LoginEvent };
 import { eventLabel } from '../machines/diagram.ts';
 import { type LoginTrace, type Outcome, TRACE_LIMITS } from './trace-types.ts';
 
