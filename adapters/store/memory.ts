@@ -28,6 +28,12 @@ export function createMemoryStore(opts: { now?: () => number; sweepMs?: number }
       records.delete(state);
       return { status: 'ok', record: r };
     },
+    async open() {
+      const t = now();
+      let n = 0;
+      for (const r of records.values()) if (r.deadline > t) n++;
+      return n;
+    },
     async close() {
       clearInterval(sweep);
       records.clear();

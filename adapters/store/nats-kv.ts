@@ -50,7 +50,9 @@ export async function openNatsKvStore(nc: NatsConnection, opts: NatsKvStoreOptio
     storage: opts.storage === 'memory' ? 'memory' : 'file',
   });
   await ensureTtl(kv, js, bucket, opts.lifetimeMs, opts.log);
-  return challengeStoreOverKv(kv, opts.now);
+  // The bucket's entry count (one stream info request): expired entries not yet purged count until the
+  // bucket's TTL removes them.
+  return { ...challengeStoreOverKv(kv, opts.now), open: async () => (await kv.status()).values };
 }
 
 /** The store's logic over an open bucket. */

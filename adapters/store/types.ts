@@ -56,4 +56,7 @@ export interface ChallengeStore {
   take(state: string, who: ChallengeRequester): Promise<TakeResult>;
   close(): Promise<void>;
   readonly kind: string;
+  /** How many challenges are open (for authproxy_challenges_open). Optional: a store that cannot count
+   *  cheaply leaves it out. With NATS KV it is the shared bucket's count, the same on every instance. */
+  open?(): Promise<number>;
 }

@@ -60,6 +60,8 @@ export function registerStart(program: Command): void {
       try {
         const backplane = await connectBackplane(config, logger, { role: opts.role, waitForNats: opts.waitForNats });
         const primaryFactory = await loadPrimaryFactory(config);
+        // Loaded only when asked for: a proxy without metrics_port never loads prom-client.
+        const recorder = config.main.metricsPort !== undefined ? (await import('../../ops/metrics/index.ts')).createMetricsRecorder() : undefined;
         const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory });
         // Loaded only when asked for (the page, the SVG renderer): a proxy without dashboard_port never carries them.
         const dashboard = config.main.dashboardPort
@@ -68,6 +70,11 @@ export function registerStart(program: Command): void {
               throw new Error(`dashboard on ${config.main.dashboardInterface}:${config.main.dashboardPort}: ${(err as Error).message}`);
             })
           : undefined;
+        const metrics = await recorder?.serve({ config, proxy, role: opts.role ?? config.main.role, logger: lifecycle }).catch(async (err: unknown) => {
+          await dashboard?.close();
+          await proxy.stop(0);
+          throw err;
+        });
         lifecycle.info(
           {
             event: 'ready',
@@ -78,6 +85,7 @@ export function registerStart(program: Command): void {
             servers: config.servers.map((s) => ({ name: s.name, port: s.port, client: s.client ?? null })),
             mockDuo: mock ? mock.url : undefined,
             dashboard: dashboard?.url,
+            metrics: metrics?.url,
           },
           proxy.bus.kind === 'memory' ? 'authproxy ready (embedded: in-process bus, memory challenge store)' : `authproxy ready (shared: ${proxy.bus.kind} bus, ${proxy.store.kind} challenge store)`,
         );
@@ -86,7 +94,9 @@ export function registerStart(program: Command): void {
           if (stopping) return;
           stopping = true;
           lifecycle.info({ event: 'stopping', signal }, 'stopping: no new requests, letting running logins finish');
+          metrics?.setStopping();
           await proxy.stop(opts.grace * 1000);
+          await metrics?.close();
           await dashboard?.close();
           await backplane?.close();
           await mock?.close();
