@@ -18,7 +18,7 @@ export interface EngineThreadData {
 }
 
 /** Main → thread. */
-export type ToThread = { type: 'stop'; graceMs: number };
+export type ToThread = { type: 'stop'; graceMs: number } | { type: 'reload'; config: ProxyConfig };
 /** Thread → main. */
 export type FromThread =
   | { type: 'ready' }

@@ -50,6 +50,10 @@ try {
     onLoginEvent: (event) => send({ type: 'event', event }),
   });
   port.on('message', (m: ToThread) => {
+    if (m.type === 'reload') {
+      void proxy.reload({ ...m.config, main: { ...m.config.main, engineThreads: 0 } });
+      return;
+    }
     if (m.type !== 'stop') return;
     void (async () => {
       // Running logins finish (proxy.stop waits for the engine's in-flight count), their answers go out

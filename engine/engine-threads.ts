@@ -18,6 +18,8 @@ export interface EngineThreads {
   readonly workers: readonly Worker[];
   /** Each thread lets its running logins finish (at most graceMs), closes its bridges and ends. */
   stop(graceMs: number): Promise<void>;
+  /** A reload: each thread's engine takes the sections of `config` (engine/proxy.ts reload). */
+  reload(config: ProxyConfig): void;
 }
 
 export interface EngineThreadsOptions {
@@ -131,6 +133,9 @@ export async function startEngineThreads(o: EngineThreadsOptions): Promise<Engin
   return {
     count: o.count,
     workers: threads.map((t) => t.running.worker),
+    reload(config) {
+      for (const t of threads) t.running.worker.postMessage({ type: 'reload', config } satisfies ToThread);
+    },
     async stop(graceMs) {
       stopping = true;
       await Promise.all(

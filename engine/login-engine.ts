@@ -65,6 +65,19 @@ export interface LoginEngine {
    * many there were.
    */
   abandon(): Promise<number>;
+  /**
+   * A reload: logins that begin from now on use these sections (an answer to an open challenge too);
+   * those already running finish with the sections they began with. Resolves once all of those have
+   * returned, so their Duo and primary clients can then be closed.
+   */
+  setServers(servers: Map<string, EngineServer>): Promise<void>;
+}
+
+/** The logins begun on one set of sections (one per reload). */
+interface Generation {
+  running: number;
+  retired: boolean;
+  idle?: () => void;
 }
 
 /** The reason of the drop that abandon() gives the logins it stops. */
@@ -90,12 +103,16 @@ export function createLoginEngine(deps: {
   let abandoned = false;
   const waits = new Set<() => void>();
   const handling = new Set<Promise<LoginReply>>();
-  const machines = new Map<string, ReturnType<typeof provideFor>>();
+  let servers = deps.servers;
+  let generation: Generation = { running: 0, retired: false };
+  // Keyed by the section object, not its name: after a reload, a login begun on the old sections keeps
+  // the machine (options, clients) of the old one.
+  const machines = new WeakMap<EngineServer, ReturnType<typeof provideFor>>();
   // The recorder of each running login, found by the injected actors through the login's actor system.
   const recorders = new WeakMap<object, LoginRecorder>();
   const machineFor = (s: EngineServer) => {
-    let m = machines.get(s.name);
-    if (!m) machines.set(s.name, (m = provideFor(s, recorders)));
+    let m = machines.get(s);
+    if (!m) machines.set(s, (m = provideFor(s, recorders)));
     return m;
   };
   const emit = (ev: AnyLoginEvent): void => {
@@ -122,7 +139,18 @@ export function createLoginEngine(deps: {
   }
 
   async function run(req: LoginRequestMessage): Promise<LoginReply> {
-    const server = deps.servers.get(req.server);
+    const gen = generation;
+    gen.running++;
+    try {
+      return await runOn(servers, req);
+    } finally {
+      gen.running--;
+      if (gen.retired && gen.running === 0) gen.idle?.();
+    }
+  }
+
+  async function runOn(servers: Map<string, EngineServer>, req: LoginRequestMessage): Promise<LoginReply> {
+    const server = servers.get(req.server);
     if (!server) return { kind: 'drop', reason: `no server section ${req.server}` };
     const secret = server.secretFor(req.clientIp);
     if (secret === undefined) return answeredAlone(req, server, undefined, { kind: 'drop', reason: 'unknown client' }, 'unknown_client');
@@ -263,7 +291,16 @@ export function createLoginEngine(deps: {
     return left;
   }
 
-  return { handle, inFlight: () => running, abandon };
+  function setServers(next: Map<string, EngineServer>): Promise<void> {
+    const old = generation;
+    generation = { running: 0, retired: false };
+    servers = next;
+    old.retired = true;
+    if (old.running === 0) return Promise.resolve();
+    return new Promise((resolve) => (old.idle = resolve));
+  }
+
+  return { handle, inFlight: () => running, abandon, setServers };
 }
 
 type LoginActor = ReturnType<typeof createActor<ReturnType<typeof provideFor>>>;

@@ -59,6 +59,30 @@ export interface RunningProxy {
   store: ChallengeStore;
   /** Stop taking new requests, let running logins finish (at most graceMs), close everything. */
   stop(graceMs?: number): Promise<void>;
+  /**
+   * SIGHUP: the server and client sections of `next` replace the running ones (ops/reload.ts checks the
+   * file and what needs a restart). New ports are bound first: if one cannot be, nothing changes. Logins
+   * in flight finish on the sections they began with, and open challenges of a section that still
+   * exists can be answered. `role`, NATS and engine_threads stay as they started.
+   */
+  reload(next: ProxyConfig): Promise<{ ok: true; listeners: ListenerAddress[] } | { ok: false; error: string }>;
+}
+
+/** What the RADIUS server needs of each server section. */
+function radiusSections(config: ProxyConfig) {
+  return config.servers.map((s) => ({
+    name: s.name,
+    port: s.port,
+    interface: s.interface,
+    clients: clientNetworks(s),
+    requireMessageAuthenticator: s.requireMessageAuthenticator,
+    limitProxyState: s.limitProxyState,
+  }));
+}
+
+/** How long the listener waits for an engine's answer: the longest login_timeout + 5 s. */
+function engineWait(config: ProxyConfig): number {
+  return Math.max(...config.servers.map((s) => s.loginTimeout), 0) * 1000 + 5000;
 }
 
 export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
@@ -82,8 +106,9 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   let listeners: ListenerAddress[] = [];
   // Requests handed to an engine whose answer the listener still waits for (drained on stop()).
   let waiting = 0;
+  let waitMs = 0;
   // Duo and primary clients are only needed where the engine runs.
-  const built = runsEngine && threads === 0 ? buildServers(config, logger, o.primaryFactory ?? (() => undefined)) : undefined;
+  let built = runsEngine && threads === 0 ? buildServers(config, logger, o.primaryFactory ?? (() => undefined)) : undefined;
 
   // Every login transition is on the bus; the log gets the final answer of each login at info and,
   // with --log-level debug, every transition. Subscribed before the engine threads start, so that they
@@ -127,19 +152,12 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   }
 
   if (role === 'listener' || role === 'both') {
-    const waitMs = o.engineWaitMs ?? Math.max(...config.servers.map((s) => s.loginTimeout), 0) * 1000 + 5000;
+    waitMs = o.engineWaitMs ?? engineWait(config);
     // The clients learnt under require_message_authenticator = auto survive a restart (issue 15 §8).
     if (config.main.maStateFile !== '' && config.servers.some((s) => s.requireMessageAuthenticator === 'auto'))
       learnedMa = openLearnedMaFile(resolve(config.dir, config.main.maStateFile), logger.child({ component: 'radius' }));
     radius = createRadiusServer({
-      sections: config.servers.map((s) => ({
-        name: s.name,
-        port: s.port,
-        interface: s.interface,
-        clients: clientNetworks(s),
-        requireMessageAuthenticator: s.requireMessageAuthenticator,
-        limitProxyState: s.limitProxyState,
-      })),
+      sections: radiusSections(config),
       receiveBufferBytes: config.main.udpReceiveBuffer,
       logger: logger.child({ component: 'radius' }),
       ...(learnedMa ? { learnedMa } : {}),
@@ -181,7 +199,9 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   }
 
   return {
-    listeners,
+    get listeners() {
+      return listeners;
+    },
     radius,
     engine,
     engineThreads,
@@ -205,6 +225,22 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       if (waiting > 0) logger.warn({ event: 'shutdown_unanswered', requests: waiting }, `${waiting} request(s) still waiting for an engine at shutdown: not answered`);
       await radius?.close();
       await closeAll();
+    },
+    async reload(next) {
+      if (radius) {
+        const r = await radius.reconfigure(radiusSections(next));
+        if (!r.ok) return r;
+        listeners = r.listeners;
+        waitMs = o.engineWaitMs ?? engineWait(next);
+      }
+      if (engine && built) {
+        const old = built;
+        built = buildServers(next, logger, o.primaryFactory ?? (() => undefined));
+        // The old Duo and primary clients close once the logins begun on them have returned.
+        void engine.setServers(built.servers).then(() => old.close());
+      }
+      engineThreads?.reload(next);
+      return { ok: true, listeners };
     },
   };
 }

@@ -113,6 +113,11 @@ export interface RadiusServer {
    *  then on new requests (and Status-Server) are dropped as `shutting-down`, while the answers of the
    *  running ones still go out. Resolves when every listener has read its backlog (or after maxWaitMs). */
   refuseNew(maxWaitMs: number): Promise<void>;
+  /** A reload: the sections replace the running ones. Listeners of a port and interface that stay keep
+   *  their socket (and take the new clients and secrets); new ones are bound first (if one cannot be,
+   *  nothing changes: `ok: false`); a dropped one takes no new request and closes once the requests it
+   *  read are answered. Requests in flight are answered with the secret they came with. */
+  reconfigure(sections: readonly ServerSection[]): Promise<ListenResult>;
   /** Stops reading, closes the sockets; answers still pending are discarded (counted as `closed`). */
   close(): Promise<void>;
 }

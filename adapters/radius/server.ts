@@ -45,8 +45,15 @@ const DROP_TEXT: Record<string, string> = {
 interface Listener {
   readonly port: number;
   readonly iface: string;
-  readonly matcher: ClientMatcher;
+  /** Replaced by a reload (reconfigure) that keeps this port and interface. */
+  matcher: ClientMatcher;
   socket?: Socket;
+  bound?: ListenerAddress;
+  /** Requests read on this socket whose answer is not decided yet, and answers not yet sent. */
+  pending: number;
+  sending: number;
+  /** A reload dropped this port/interface: no new request; closed once `pending` is 0. */
+  retired?: boolean;
   /** Shutdown: the marker behind the backlog (backlog-marker.ts), then refusing once it is read. */
   marker?: BacklogMarker;
   refusing?: boolean;
@@ -62,7 +69,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
   const now = opts.now ?? Date.now;
   const dropLog = createDropLog(logger, opts.dropLogIntervalMs ?? 60_000, now);
   const cache = new ReplyCache({ ttlMs: opts.replyCacheMs ?? 30_000, now });
-  const sectionsByName = new Map<string, ServerSection>(opts.sections.map((s) => [s.name, s]));
+  let sectionsByName = new Map<string, ServerSection>(opts.sections.map((s) => [s.name, s]));
   const learnedMa = new Set<string>(opts.learnedMa?.initial ?? []);
   const st: RadiusServerStats = {
     received: 0,
@@ -77,18 +84,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
   let sweepTimer: NodeJS.Timeout | undefined;
 
   // One listener per (port, interface), serving every section configured on it (reference §1).
-  const listeners: Listener[] = [];
-  const groups = new Map<string, ServerSection[]>();
-  for (const s of opts.sections) {
-    const key = `${s.port}|${s.interface}`;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
-  }
-  for (const list of groups.values())
-    listeners.push({
-      port: list[0]!.port,
-      iface: list[0]!.interface,
-      matcher: createClientMatcher(list.map((s) => ({ section: s.name, clients: s.clients }))),
-    });
+  const listeners: Listener[] = [...listenersFor(opts.sections).values()];
 
   function drop(reason: DropReason, ip: string, port: number, text?: string): void {
     st.dropped[reason] = (st.dropped[reason] ?? 0) + 1;
@@ -96,8 +92,11 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     dropLog.drop(reason, ip, port, `dropping packet from ${ip}:${port} - ${detail}`);
   }
 
-  function send(socket: Socket, bytes: Buffer, rinfo: RemoteInfo): void {
+  function send(l: Listener, socket: Socket, bytes: Buffer, rinfo: RemoteInfo): void {
+    l.sending++;
     socket.send(bytes, rinfo.port, rinfo.address, (err) => {
+      l.sending--;
+      closeIfDone(l);
       if (err) {
         st.sendErrors++;
         logger.warn({ event: 'radius_send_error', client: displayIp(rinfo.address), err: err.message }, 'could not send RADIUS reply');
@@ -129,7 +128,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
 
     if (packet.code === 12) {
       // A health check while shutting down must fail: no answer.
-      if (l.refusing) return drop(ServerDrop.ShuttingDown, ip, rinfo.port);
+      if (l.refusing || l.retired) return drop(ServerDrop.ShuttingDown, ip, rinfo.port);
       // Status-Server (RFC 5997): must carry a valid MA; answered with Access-Accept, MA first.
       const v = checkRequest(packet, { secret: client.secret, requireMessageAuthenticator: true });
       if (!v.ok) {
@@ -143,7 +142,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       }
       st.answered++;
       st.statusServer++;
-      send(socket, r.bytes, rinfo);
+      send(l, socket, r.bytes, rinfo);
       return;
     }
     if (packet.code !== 1) {
@@ -171,7 +170,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       logger.debug({ event: 'radius_duplicate', client: ip, id: packet.id, state: verdict.kind }, 'Received duplicate request');
       if (verdict.kind === 'resend') {
         st.duplicates.resent++;
-        send(socket, verdict.bytes, rinfo);
+        send(l, socket, verdict.bytes, rinfo);
         return;
       }
       if (verdict.kind === 'pending') st.duplicates.whilePending++;
@@ -179,7 +178,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       return;
     }
     // Retransmissions of running requests (above) are still recognised; a new request is refused.
-    if (l.refusing) return drop(ServerDrop.ShuttingDown, ip, rinfo.port);
+    if (l.refusing || l.retired) return drop(ServerDrop.ShuttingDown, ip, rinfo.port);
     const token = cache.begin(key, fp);
     st.inFlight++;
     logger.debug({ event: 'radius_request', client: ip, port: rinfo.port, id: packet.id, server: section.name }, `Received new request id ${packet.id}`);
@@ -194,7 +193,8 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       listener: { port: l.port, interface: l.iface },
       receivedAt: now(),
     };
-    const p: Pending = { socket, rinfo, ip, secret: client.secret, key, token, target: replyTarget(packet) };
+    const p: Pending = { listener: l, socket, rinfo, ip, secret: client.secret, key, token, target: replyTarget(packet) };
+    l.pending++;
     // Exactly one settle per request; whatever the handler returned or threw, nothing escapes it. The two
     // callbacks hold `p` alone: not the datagram, its decoded attributes or `req`, which a login waiting
     // on a push would otherwise keep for a minute.
@@ -206,6 +206,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
 
   function settle(p: Pending, outcome: LoginReply | Error): void {
     st.inFlight--;
+    p.listener.pending--;
     if (closed) {
       st.dropped.closed = (st.dropped.closed ?? 0) + 1;
       return;
@@ -215,6 +216,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     } catch (err) {
       failed(p, err instanceof Error ? err : new Error(String(err)));
     }
+    closeIfDone(p.listener);
   }
 
   function failed(p: Pending, err: Error): void {
@@ -243,43 +245,79 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     }
     cache.complete(p.key, p.token, r.bytes);
     st.answered++;
-    send(p.socket, r.bytes, rinfo);
+    send(p.listener, p.socket, r.bytes, rinfo);
+  }
+
+  /** A socket a reload retired closes once its last answer is sent (closing cancels unsent datagrams). */
+  function closeIfDone(l: Listener): void {
+    if (l.retired && l.pending === 0 && l.sending === 0) void closeSocket(l);
+  }
+
+  function closeSocket(l: Listener): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (l.socket === undefined) return resolve();
+      l.socket.close(() => resolve());
+      l.socket = undefined;
+    });
   }
 
   async function closeAll(): Promise<void> {
     closed = true;
     clearInterval(sweepTimer);
     dropLog.close();
-    await Promise.all(
-      listeners.map(
-        (l) =>
-          new Promise<void>((resolve) => {
-            if (l.socket === undefined) return resolve();
-            l.socket.close(() => resolve());
-            l.socket = undefined;
-          }),
-      ),
-    );
+    await Promise.all(listeners.map(closeSocket));
   }
+
+  async function bind(l: Listener): Promise<{ ok: true } | { ok: false; error: string }> {
+    const r = await bindUdp(l.port, l.iface, opts.receiveBufferBytes ?? DEFAULT_RCVBUF, logger);
+    if (!r.ok) return r;
+    const socket = r.bound.socket;
+    l.socket = socket;
+    socket.on('message', (msg, rinfo) => onMessage(l, socket, msg, rinfo));
+    socket.on('error', (err) => logger.error({ event: 'radius_socket_error', err: err.message }, 'RADIUS socket error'));
+    l.bound = { port: r.bound.port, address: r.bound.address, interface: l.iface, receiveBufferBytes: r.bound.receiveBufferBytes };
+    return { ok: true };
+  }
+
+  const live = (): ListenerAddress[] => listeners.filter((l) => !l.retired && l.bound).map((l) => l.bound!);
 
   return {
     async listen(): Promise<ListenResult> {
-      const bound: ListenerAddress[] = [];
       for (const l of listeners) {
-        const r = await bindUdp(l.port, l.iface, opts.receiveBufferBytes ?? DEFAULT_RCVBUF, logger);
+        const r = await bind(l);
         if (!r.ok) {
           await closeAll();
           return { ok: false, error: r.error };
         }
-        const socket = r.bound.socket;
-        l.socket = socket;
-        socket.on('message', (msg, rinfo) => onMessage(l, socket, msg, rinfo));
-        socket.on('error', (err) => logger.error({ event: 'radius_socket_error', err: err.message }, 'RADIUS socket error'));
-        bound.push({ port: r.bound.port, address: r.bound.address, interface: l.iface, receiveBufferBytes: r.bound.receiveBufferBytes });
       }
       sweepTimer = setInterval(() => cache.sweep(), 1000);
       sweepTimer.unref();
-      return { ok: true, listeners: bound };
+      return { ok: true, listeners: live() };
+    },
+    async reconfigure(sections): Promise<ListenResult> {
+      const wanted = listenersFor(sections);
+      const keyOf = (l: Listener) => `${l.port}|${l.iface}`;
+      const kept = new Map(listeners.filter((l) => !l.retired).map((l) => [keyOf(l), l]));
+      // New ports first: if one cannot be bound, nothing changes and the running sections stay.
+      const fresh = [...wanted].filter(([key]) => !kept.has(key)).map(([, l]) => l);
+      for (const l of fresh) {
+        const r = await bind(l);
+        if (!r.ok) {
+          await Promise.all(fresh.map(closeSocket));
+          return { ok: false, error: r.error };
+        }
+      }
+      sectionsByName = new Map(sections.map((s) => [s.name, s]));
+      for (const [key, l] of kept) {
+        const w = wanted.get(key);
+        if (w) l.matcher = w.matcher;
+        else {
+          l.retired = true;
+          closeIfDone(l);
+        }
+      }
+      listeners.push(...fresh);
+      return { ok: true, listeners: live() };
     },
     async refuseNew(maxWaitMs) {
       const how = await Promise.all(
@@ -299,8 +337,22 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
   };
 }
 
+/** The listeners of these sections, one per (port, interface) (reference §1), not bound yet. */
+function listenersFor(sections: readonly ServerSection[]): Map<string, Listener> {
+  const groups = new Map<string, ServerSection[]>();
+  for (const s of sections) {
+    const key = `${s.port}|${s.interface}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const out = new Map<string, Listener>();
+  for (const [key, list] of groups)
+    out.set(key, { port: list[0]!.port, iface: list[0]!.interface, matcher: createClientMatcher(list.map((s) => ({ section: s.name, clients: s.clients }))), pending: 0, sending: 0 });
+  return out;
+}
+
 /** What answering one request needs while its handler runs. */
 interface Pending {
+  readonly listener: Listener;
   readonly socket: Socket;
   readonly rinfo: RemoteInfo;
   readonly ip: string;

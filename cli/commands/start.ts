@@ -4,6 +4,7 @@
 // Everything but commander is loaded when the command runs, and each feature (mock Duo, NATS, the
 // primary clients, engine threads) only when the configuration or a flag asks for it.
 import { Option, type Command } from '@commander-js/extra-typings';
+import type { ProxyConfig } from '../../config/index.ts';
 import type { MockDuoServer } from '../../mock-duo/server.ts';
 import { pointAtMock, startMockDuo } from '../bundled-mock-duo.ts';
 import { chooseConfig, parseSeconds } from '../flags.ts';
@@ -105,6 +106,17 @@ export function registerStart(program: Command): void {
           setTimeout(() => process.exit(0), 50);
         };
         onClosedOutput = () => void stop('stdout closed');
+        // SIGHUP re-reads the file (ops/reload.ts), one reload at a time; not once stopping.
+        let running = config;
+        let reloads = Promise.resolve();
+        process.on('SIGHUP', () => {
+          if (stopping) return;
+          reloads = reloads.then(async () => {
+            const { reloadConfig } = await import('../../ops/reload.ts');
+            const m = mock;
+            running = await reloadConfig({ file: file.path, proxy, running, logger: lifecycle, ...(m ? { adjust: (c: ProxyConfig) => pointAtMock(c, m) } : {}) });
+          });
+        });
         process.on('SIGTERM', () => void stop('SIGTERM'));
         process.on('SIGINT', () => void stop('SIGINT'));
       } catch (err) {
