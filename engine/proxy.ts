@@ -107,6 +107,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   // Requests handed to an engine whose answer the listener still waits for (drained on stop()).
   let waiting = 0;
   let waitMs = 0;
+  // The server sections running now (a reload replaces them).
+  let sections = config.servers;
   // Duo and primary clients are only needed where the engine runs.
   let built = runsEngine && threads === 0 ? buildServers(config, logger, o.primaryFactory ?? (() => undefined)) : undefined;
 
@@ -128,7 +130,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   };
   /** A request the listener answers with nothing before any engine decided: its summary all the same. */
   const listenerDrop = (req: RadiusRequest, loginId: string, reason: LoginReason, detail: string): LoginReply => {
-    const mode = config.servers.find((s) => s.name === req.server)?.type as LoginMode;
+    const mode = sections.find((s) => s.name === req.server)?.type as LoginMode;
     const who = { loginId, server: req.server, mode, user: userNameOf(req), clientIp: req.clientIp };
     return dropSummary(who, reason, detail, (ev) => {
       onEvent(ev);
@@ -240,6 +242,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         void engine.setServers(built.servers).then(() => old.close());
       }
       engineThreads?.reload(next);
+      sections = next.servers;
       return { ok: true, listeners };
     },
   };

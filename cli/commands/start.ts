@@ -63,7 +63,7 @@ export function registerStart(program: Command): void {
         const primaryFactory = await loadPrimaryFactory(config);
         // Loaded only when asked for: a proxy without metrics_port never loads prom-client.
         const recorder = config.main.metricsPort !== undefined ? (await import('../../ops/metrics/index.ts')).createMetricsRecorder() : undefined;
-        const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory });
+        const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory, ...(recorder ? { onLoginEvent: recorder.observe } : {}) });
         // Loaded only when asked for (the page, the SVG renderer): a proxy without dashboard_port never carries them.
         const dashboard = config.main.dashboardPort
           ? await (await import('../../dashboard/index.ts')).startDashboard({ config, bus: proxy.bus, logger: lifecycle }).catch(async (err: unknown) => {

@@ -7,7 +7,8 @@ import { busIsUp } from '../../adapters/bus/up-state.ts';
 import type { ProxyConfig } from '../../config/index.ts';
 import type { RunningProxy } from '../../engine/proxy.ts';
 import { startMetricsServer } from './http.ts';
-import { type ObservedEvent, observeLoginEvent } from './from-events.ts';
+import type { AnyLoginEvent } from '../../machines/login-events.ts';
+import { observeLoginEvent } from './from-events.ts';
 import { createProxyMetrics, type ProxyMetrics } from './registry.ts';
 
 export interface RunningMetrics {
@@ -23,7 +24,7 @@ export interface RunningMetrics {
 /** The registry, made before the proxy starts so that its login events can be counted from the first;
  *  `serve` opens the endpoint once the proxy runs. */
 export interface MetricsRecorder {
-  observe(ev: ObservedEvent): void;
+  observe(ev: AnyLoginEvent): void;
   serve(o: { config: ProxyConfig; proxy: RunningProxy; role: string; logger: Logger }): Promise<RunningMetrics>;
 }
 

@@ -32,9 +32,17 @@ for (const [from, forbidden] of [
   ['engine', ['ops', 'cli']],
 ] as const) {
   test(`layout – ${from}/ imports nothing from ${forbidden.join('/, ')}/`, () => {
-    const bad = [...graph].filter(([f]) => top(f) === from).flatMap(([f, ts]) => ts.filter((t) => (forbidden as readonly string[]).includes(top(t))).map((t) => `${f} → ${t}`));
+    const bad = [...graph]
+      .filter(([f]) => top(f) === from)
+      .flatMap(([f, ts]) => ts.filter((t) => (forbidden as readonly string[]).includes(top(t)) && !allowed(f, t)).map((t) => `${f} → ${t}`));
     assert.deepEqual(bad, []);
   });
+}
+
+/** The one way from engine/ into ops/: the formatters of the engine's own log lines (ops/logs/*.ts,
+ *  pure: they import nothing but machines/ types), so the per-login line is worded in one place. */
+function allowed(from: string, to: string): boolean {
+  return top(from) === 'engine' && to.startsWith('ops/logs/') && (graph.get(to) ?? []).every((t) => top(t) === 'machines');
 }
 
 test('layout – the connectivity checks live in ops/, not engine/', () => {

@@ -53,6 +53,14 @@ test('metrics process – health, readiness and /metrics of a running proxy', as
 
   const after = parseExposition((await get(`${base}/metrics`)).text);
   assert.equal(valueOf(after, 'authproxy_logins_in_flight'), 0);
+  // The login, from its summary event: section, mode, result and reason.
+  assert.equal(valueOf(after, 'authproxy_logins_total', { server: 'radius_server_duo_only', result: 'accept', reason: 'duo_allow' }), 1);
+  assert.equal(valueOf(after, 'authproxy_logins_total'), 1);
+  assert.equal(valueOf(after, 'authproxy_login_duration_seconds_count', { server: 'radius_server_duo_only' }), 1);
+  assert.ok((valueOf(after, 'authproxy_login_duration_seconds_sum') ?? 0) >= 1.4, 'the push took 1.5 s');
+  assert.equal(valueOf(after, 'authproxy_duo_requests_total', { endpoint: 'preauth', outcome: 'ok' }), 1);
+  assert.equal(valueOf(after, 'authproxy_duo_requests_total', { endpoint: 'auth', outcome: 'ok' }), 1);
+  assert.equal(valueOf(after, 'authproxy_duo_request_duration_seconds_count', { endpoint: 'auth' }), 1);
   assert.ok((valueOf(after, 'authproxy_radius_dropped_total', { reason: 'ma-invalid' }) ?? 0) >= 1, JSON.stringify(after.samples.filter((s) => s.name.startsWith('authproxy_radius'))));
   assert.equal(valueOf(after, 'authproxy_nats_connected'), 0);
   assert.equal(valueOf(after, 'authproxy_challenges_open'), 0);
@@ -60,5 +68,24 @@ test('metrics process – health, readiness and /metrics of a running proxy', as
   // Nothing in the exposition names the user or carries the password.
   const text = (await get(`${base}/metrics`)).text;
   assert.ok(!text.includes('alice') && !text.includes(SECRET));
+  await proxy.stop();
+});
+
+test('metrics process – with engine_threads the logins run in a worker thread are counted by the process', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'authproxy-metrics-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const [udp, tcp] = [await freePort('udp'), await freePort('tcp')];
+  const proxy = await startProxyProcess(dir, 'threads', duoOnlyConfig(udp, `metrics_port=${tcp}\nengine_threads=1`), ['--mock-duo', FIXTURE]);
+  t.after(() => proxy.kill());
+  const d = device(udp);
+  t.after(() => d.close());
+  // erin is in bypass (an Accept without a push); carol denies her push.
+  assert.equal((await d.send('erin', 'push')).code, 2);
+  assert.equal((await d.send('carol', 'push')).code, 3);
+  const e = parseExposition((await get(`http://127.0.0.1:${tcp}/metrics`)).text);
+  assert.equal(valueOf(e, 'authproxy_logins_total', { result: 'accept', reason: 'bypass' }), 1);
+  assert.equal(valueOf(e, 'authproxy_logins_total', { result: 'reject', reason: 'duo_deny' }), 1);
+  assert.equal(valueOf(e, 'authproxy_logins_total'), 2);
+  assert.equal((await get(`http://127.0.0.1:${tcp}/readyz`)).status, 200);
   await proxy.stop();
 });

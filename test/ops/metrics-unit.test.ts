@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { Counter, Registry } from 'prom-client';
+import type { AnyLoginEvent, DuoCall, LoginSummary, PrimaryCall } from '../../machines/login-events.ts';
+import { LOGIN_REASON_NAMES, outcomeOf } from '../../machines/login-reasons.ts';
 import { observeLoginEvent, primaryOutcome } from '../../ops/metrics/from-events.ts';
 import { createProxyMetrics, type ProxyProbe } from '../../ops/metrics/registry.ts';
 import { parseExposition, valueOf } from './prom-text.ts';
@@ -17,20 +19,29 @@ const probe = (over: Partial<ProxyProbe> = {}): ProxyProbe => ({
   ...over,
 });
 
-const summary = fc.record({
-  server: fc.constantFrom('radius_server_auto', 'radius_server_challenge2'),
-  mode: fc.constantFrom('auto', 'challenge', 'duo_only'),
-  outcome: fc.constantFrom('accept', 'reject', 'challenge', 'drop'),
-  reason: fc.constantFrom('duo_allow', 'primary_reject', 'factor_prompt', 'failmode_safe_allow'),
-  final: fc.boolean(),
-  ms: fc.integer({ min: 0, max: 120_000 }),
-});
+/** A login event as the engine publishes it (machines/login-events.ts), around its detail. */
+function event(kind: 'summary', detail: Partial<LoginSummary>): AnyLoginEvent;
+function event(kind: 'duo', detail: Partial<DuoCall>): AnyLoginEvent;
+function event(kind: 'primary', detail: Partial<PrimaryCall>): AnyLoginEvent;
+function event(kind: string, detail: object): AnyLoginEvent {
+  return { loginId: 'l1', server: 's', user: 'alice', clientIp: '10.0.0.1', state: 'x', event: `login.${kind}`, at: new Date(0).toISOString(), kind, detail } as AnyLoginEvent;
+}
+
+const summary = fc
+  .record({
+    server: fc.constantFrom('radius_server_auto', 'radius_server_challenge2'),
+    mode: fc.constantFrom('radius_server_auto', 'radius_server_challenge', 'radius_server_duo_only'),
+    reason: fc.constantFrom(...LOGIN_REASON_NAMES),
+    final: fc.boolean(),
+    ms: fc.integer({ min: 0, max: 120_000 }),
+  })
+  .map((d) => ({ ...d, outcome: outcomeOf(d.reason) }));
 
 test('metrics – logins_total and the duration histogram say what the summary events said', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(summary, { maxLength: 40 }), async (events) => {
       const m = createProxyMetrics(probe());
-      for (const d of events) observeLoginEvent(m, { kind: 'summary', detail: d });
+      for (const d of events) observeLoginEvent(m, event('summary', d as Partial<LoginSummary>));
       const e = parseExposition(await m.registry.metrics());
       for (const d of events) {
         const labels = { server: d.server, mode: d.mode, result: d.outcome, reason: d.reason };
@@ -47,14 +58,13 @@ test('metrics – logins_total and the duration histogram say what the summary e
 
 test('metrics – Duo and primary calls by endpoint/client and a closed list of outcomes; transitions ignored', async () => {
   const m = createProxyMetrics(probe());
-  observeLoginEvent(m, { kind: 'duo', detail: { endpoint: 'preauth', ok: true, ms: 40 } });
-  observeLoginEvent(m, { kind: 'duo', detail: { endpoint: 'auth', ok: false, ms: 10_000, errorKind: 'timeout' } });
-  observeLoginEvent(m, { kind: 'duo', detail: { endpoint: 'auth', ok: false, ms: 5, aborted: true } });
-  observeLoginEvent(m, { kind: 'primary', detail: { client: 'ad_client', ok: true } });
-  observeLoginEvent(m, { kind: 'primary', detail: { client: 'ad_client', ok: false } });
-  observeLoginEvent(m, { kind: 'primary', detail: { client: 'radius_client', ok: false, error: true } });
-  observeLoginEvent(m, { kind: 'transition', detail: { anything: 1 } });
-  observeLoginEvent(m, { event: 'x' } as never);
+  observeLoginEvent(m, event('duo', { endpoint: 'preauth', ok: true, ms: 40 }));
+  observeLoginEvent(m, event('duo', { endpoint: 'auth', ok: false, ms: 10_000, errorKind: 'timeout' }));
+  observeLoginEvent(m, event('duo', { endpoint: 'auth', ok: false, ms: 5, aborted: true }));
+  observeLoginEvent(m, event('primary', { client: 'ad_client', ok: true }));
+  observeLoginEvent(m, event('primary', { client: 'ad_client', ok: false }));
+  observeLoginEvent(m, event('primary', { client: 'radius_client', ok: false, error: true }));
+  observeLoginEvent(m, { ...event('duo', {}), kind: 'transition', detail: { anything: 1 } } as AnyLoginEvent);
   const e = parseExposition(await m.registry.metrics());
   assert.equal(valueOf(e, 'authproxy_duo_requests_total', { endpoint: 'preauth', outcome: 'ok' }), 1);
   assert.equal(valueOf(e, 'authproxy_duo_requests_total', { endpoint: 'auth', outcome: 'timeout' }), 1);
@@ -90,7 +100,7 @@ test('metrics – scrape-time figures: drops move by what the server counted (a 
 test('metrics – two registries never share counts (no global registry)', async () => {
   const a = createProxyMetrics(probe());
   const b = createProxyMetrics(probe());
-  observeLoginEvent(a, { kind: 'primary', detail: { client: 'c', ok: true } });
+  observeLoginEvent(a, event('primary', { client: 'c', ok: true }));
   assert.equal(valueOf(parseExposition(await b.registry.metrics()), 'authproxy_primary_requests_total'), undefined);
 });
 
