@@ -1,10 +1,12 @@
 // `npm run build` (also `prepare`, which `npm ci` and `npm pack` run): compiles the product to dist/
 // with tsc (tsconfig.build.json) and records which source files it came from in dist/build-info.json,
 // so that bin/authproxy.js can tell a dist/ older than an edited source and run the sources instead.
+// Files the code reads beside itself at run time (the dashboard's public/) are copied too.
 import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
+import { copyRuntimeAssets } from './build-assets.ts';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -17,12 +19,15 @@ if (r.status !== 0) {
   process.exit(r.status ?? 1);
 }
 
+const assets = copyRuntimeAssets(root, dist);
+
+const copiedFiles = new Set(assets);
 const sources: string[] = [];
 const walk = (dir: string) => {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) walk(p);
-    else if (e.name.endsWith('.js')) sources.push(relative(dist, p).replace(/\.js$/, '.ts'));
+    else if (e.name.endsWith('.js') && !copiedFiles.has(relative(dist, p))) sources.push(relative(dist, p).replace(/\.js$/, '.ts'));
   }
 };
 walk(dist);
@@ -34,4 +39,4 @@ for (const f of readdirSync(pub)) sources.push(join('dashboard', 'public', f));
 sources.sort();
 // Written last: its modification time is the build's time.
 writeFileSync(join(dist, 'build-info.json'), `${JSON.stringify({ sources }, null, 1)}\n`);
-console.log(`build: ${sources.length} modules compiled to dist/`);
+console.log(`build: ${sources.length - assets.length} modules compiled to dist/, ${assets.length} run-time files copied`);
