@@ -24,7 +24,15 @@ export type ReplyCode = 2 | 3 | 11;
  *  upstream Access-Challenge to a PAP request (reference §18 fact 44). */
 export type LoginReply =
   | { kind: 'drop'; reason: string }
-  | { kind: 'reply'; code: ReplyCode; replyMessage?: string; attributes: WireAttribute[] };
+  | {
+      kind: 'reply';
+      code: ReplyCode;
+      replyMessage?: string;
+      /** Sent before the Reply-Message (carried from primary auth, State): reference §5.2 steps 1-2. */
+      attributes: WireAttribute[];
+      /** Sent after the Reply-Message: duo_only's Class, where Duo's proxy adds it (issue 11 §6). */
+      afterReplyMessage?: WireAttribute[];
+    };
 
 // ---- Duo ------------------------------------------------------------------------------------------
 

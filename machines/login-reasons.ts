@@ -43,6 +43,7 @@ export const LOGIN_REASONS = {
   duo_timeout: { outcome: 'reject', text: 'Rejected: Duo did not answer in time (a timed-out /auth fails closed)' },
   duo_error: { outcome: 'reject', text: 'Rejected: Duo call failed (fails closed)' },
   unknown_challenge: { outcome: 'reject', text: 'Rejected: answer to an unknown, expired, used or mismatched Access-Challenge' },
+  challenge_expired: { outcome: 'reject', text: 'Rejected: the challenge expired unanswered (Unknown Challenge)' },
   internal_error: { outcome: 'reject', text: 'Rejected: internal error' },
   // challenged (the login goes on under the same loginId)
   factor_prompt: { outcome: 'challenge', text: 'Challenged: Duo factor menu sent' },
@@ -51,7 +52,6 @@ export const LOGIN_REASONS = {
   sms_refresh: { outcome: 'challenge', text: 'Challenged again: new SMS passcodes sent' },
   // no answer at all (the device retransmits or tries another server)
   primary_drop: { outcome: 'drop', text: 'No answer: the primary server answered a PAP request with a challenge' },
-  challenge_expired: { outcome: 'drop', text: 'No answer: the challenge expired unanswered' },
   unknown_client: { outcome: 'drop', text: 'No answer: no radius_ip_N of the section covers the client' },
   no_engine_answer: { outcome: 'drop', text: 'No answer: no login engine answered in time' },
   bus_down: { outcome: 'drop', text: 'No answer: the shared bus (NATS) is down' },

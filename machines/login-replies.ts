@@ -26,11 +26,12 @@ const decide = (reply: LoginReply, reason: LoginReason, detail?: string): Decisi
 
 const isChallengeMode = (ctx: Ctx) => ctx.mode === 'radius_server_challenge';
 
-/** What an accept carries: the primary attributes, and for duo_only the Class from preauth's groups. */
-function acceptAttributes(ctx: Ctx): WireAttribute[] {
+/** An accept after Duo: the primary attributes, the Reply-Message, then for duo_only the Class from
+ *  preauth's groups (Duo's proxy adds Class after the Reply-Message, and devices have seen that order). */
+function acceptAfterDuo(ctx: Ctx, message: string | undefined): LoginReply {
   const groups = ctx.preauth?.ok && ctx.preauth.value.groups;
-  const klass = ctx.mode === 'radius_server_duo_only' ? classAttributes(groups || undefined) : [];
-  return [...ctx.primaryAttributes, ...klass];
+  const klass: WireAttribute[] = ctx.mode === 'radius_server_duo_only' ? classAttributes(groups || undefined) : [];
+  return acceptReply(message, ctx.primaryAttributes, klass);
 }
 
 function errorOf(outcome: Ctx['preauth'] | Ctx['auth']): DuoError {
@@ -79,14 +80,14 @@ export const Replies = {
   /** Preauth failed: no preauth result, so no Class either (§19.10). */
   preauthFailmode: (ctx: Ctx): Decision =>
     failmode(ctx, 'preauth', (m) => acceptReply(m, ctx.primaryAttributes), (m) => rejectReply(m)),
-  preauthAllow: (ctx: Ctx): Decision => decide(acceptReply(statusOf(ctx.preauth), acceptAttributes(ctx)), 'bypass', statusOf(ctx.preauth)),
+  preauthAllow: (ctx: Ctx): Decision => decide(acceptAfterDuo(ctx, statusOf(ctx.preauth)), 'bypass', statusOf(ctx.preauth)),
   preauthDeny: (ctx: Ctx): Decision => decide(rejectReply(statusOf(ctx.preauth)), preauthDenyReason(statusOf(ctx.preauth)), statusOf(ctx.preauth)),
   preauthEnroll: (ctx: Ctx): Decision => decide(rejectReply(statusOf(ctx.preauth)), 'enroll', statusOf(ctx.preauth)),
 
   /** /auth failed: challenge mode's reject keeps the primary attributes (§9.3 step 4, §19.11). */
   authFailmode: (ctx: Ctx): Decision =>
-    failmode(ctx, 'auth', (m) => acceptReply(m, acceptAttributes(ctx)), (m) => rejectReply(m, isChallengeMode(ctx) ? ctx.primaryAttributes : [])),
-  authAllow: (ctx: Ctx): Decision => decide(acceptReply(statusOf(ctx.auth), acceptAttributes(ctx)), 'duo_allow', statusOf(ctx.auth)),
+    failmode(ctx, 'auth', (m) => acceptAfterDuo(ctx, m), (m) => rejectReply(m, isChallengeMode(ctx) ? ctx.primaryAttributes : [])),
+  authAllow: (ctx: Ctx): Decision => decide(acceptAfterDuo(ctx, statusOf(ctx.auth)), 'duo_allow', statusOf(ctx.auth)),
   authDeny: (ctx: Ctx): Decision => decide(rejectReply(statusOf(ctx.auth)), 'duo_deny', statusOf(ctx.auth)),
 };
 

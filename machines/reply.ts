@@ -41,8 +41,10 @@ function reply(code: 2 | 3 | 11, message: string | undefined, carried: readonly 
   return text ? { kind: 'reply', code, replyMessage: text, attributes } : { kind: 'reply', code, attributes };
 }
 
-export function acceptReply(message: string | undefined, attributes: readonly WireAttribute[] = []): LoginReply {
-  return reply(RadiusCode.AccessAccept, message, attributes);
+/** `after`: attributes that follow the Reply-Message (duo_only's Class, as Duo's proxy orders them). */
+export function acceptReply(message: string | undefined, attributes: readonly WireAttribute[] = [], after: readonly WireAttribute[] = []): LoginReply {
+  const r = reply(RadiusCode.AccessAccept, message, attributes);
+  return after.length > 0 && r.kind === 'reply' ? { ...r, afterReplyMessage: [...after] } : r;
 }
 
 export function rejectReply(message: string | undefined, attributes: readonly WireAttribute[] = []): LoginReply {

@@ -389,9 +389,11 @@ function requestParts(p: Packet) {
   return { authenticator: p.authenticator, userName: first(Attr.UserName), password: first(Attr.UserPassword) };
 }
 
-/** The handler's attributes, with `replyMessage` (when non-empty) replacing any Reply-Message (reference §5.2). */
+/** The handler's attributes, with `replyMessage` (when non-empty) replacing any Reply-Message (reference
+ *  §5.2), then the ones that follow it (duo_only's Class). */
 function replyAttributes(reply: Extract<LoginReply, { kind: 'reply' }>): RawAttribute[] {
   const attrs = reply.attributes.map(toRaw);
-  if (!reply.replyMessage) return attrs;
-  return [...attrs.filter((a) => a.type !== Attr.ReplyMessage), { type: Attr.ReplyMessage, value: Buffer.from(reply.replyMessage, 'utf8') }];
+  const after = reply.afterReplyMessage?.map(toRaw) ?? [];
+  if (!reply.replyMessage) return [...attrs, ...after];
+  return [...attrs.filter((a) => a.type !== Attr.ReplyMessage), { type: Attr.ReplyMessage, value: Buffer.from(reply.replyMessage, 'utf8') }, ...after];
 }

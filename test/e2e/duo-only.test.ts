@@ -48,7 +48,20 @@ describe('e2e duo_only', () => {
     assert.deepEqual(valuesOf(r.attributes, 'Reply-Message'), ['Success. Logging you in...']);
     assert.deepEqual(valuesOf(r.attributes, 'Class'), [`0x${Buffer.from('OU=VPN;').toString('hex')}`]);
     assert.equal(r.messageAuthenticatorIndex, 0, 'Message-Authenticator is the first attribute');
+    // Duo's order (issue 11 §6, a differential run against 4.0.2): Reply-Message, then Class.
+    assert.deepEqual(
+      r.attributes.map((a) => a.name).filter((n) => n === 'Reply-Message' || n === 'Class'),
+      ['Reply-Message', 'Class'],
+    );
     assert.deepEqual(duoCalls(stack), ['preauth', 'auth auto=push']);
+  });
+
+  test('duo_only – a 130-byte User-Password (over RFC 2865\'s 128, accepted by Duo 4.0.2) reaches Duo instead of "Cannot decode password" (issue 11 §6)', async () => {
+    stack.mock.mock.journal.clear();
+    const r = await login('alice', '9'.repeat(130));
+    assert.equal(r.code, 'Access-Reject');
+    assert.deepEqual(valuesOf(r.attributes, 'Reply-Message'), ['Incorrect passcode. Please try again.']);
+    assert.deepEqual(duoCalls(stack), ['preauth', 'auth auto=[redacted]'], 'the passcode went to Duo');
   });
 
   test('duo_only – push denied and push timed out: Access-Reject with Duo status, no Class', async () => {

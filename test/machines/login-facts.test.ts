@@ -318,16 +318,16 @@ describe('login – duo_only and concat (§10, facts 33, §19.10, §19.15)', () 
     });
     assert.equal(r.calls.primary.length, 0);
     assert.deepEqual(r.calls.auth, [{ user: 'alice', factor: 'push', ipaddr: '10.0.0.0/24' }]);
-    assert.deepEqual(r.settled.reply, { kind: 'reply', code: 2, replyMessage: 'S', attributes: [CLASS_VPN] });
+    assert.deepEqual(r.settled.reply, { kind: 'reply', code: 2, replyMessage: 'S', attributes: [], afterReplyMessage: [CLASS_VPN] });
   });
 
   const classCases: Array<[string, Parameters<typeof runLogin>[1], LoginReply]> = [
-    ['preauth allow with groups', { preauth: preauthOk({ result: 'allow', status: 'A', groups: ['VPN'] }) }, { kind: 'reply', code: 2, replyMessage: 'A', attributes: [CLASS_VPN] }],
+    ['preauth allow with groups', { preauth: preauthOk({ result: 'allow', status: 'A', groups: ['VPN'] }) }, { kind: 'reply', code: 2, replyMessage: 'A', attributes: [], afterReplyMessage: [CLASS_VPN] }],
     ['empty groups', { preauth: preauthOk({ result: 'allow', status: 'A', groups: [] }) }, { kind: 'reply', code: 2, replyMessage: 'A', attributes: [] }],
     [
       '/auth 503 fail-open keeps it',
       { preauth: preauthAuth(AUTH_FACTORS, CONSOLE_PROMPT, ['VPN']), auth: { ok: false, error: { kind: 'http-5xx', failOpen: true, message: '503' } } },
-      { kind: 'reply', code: 2, replyMessage: 'Failmode Safe - Allowed Duo login on preauth failure', attributes: [CLASS_VPN] },
+      { kind: 'reply', code: 2, replyMessage: 'Failmode Safe - Allowed Duo login on preauth failure', attributes: [], afterReplyMessage: [CLASS_VPN] },
     ],
     [
       'preauth 503 fail-open gives none',
@@ -342,7 +342,7 @@ describe('login – duo_only and concat (§10, facts 33, §19.10, §19.15)', () 
     [
       'UTF-8 group names kept',
       { preauth: preauthOk({ result: 'allow', status: 'A', groups: ['Gruppe-ü', 'x'] }) },
-      { kind: 'reply', code: 2, replyMessage: 'A', attributes: [{ type: 25, value: b64('OU=Gruppe-ü;') }] },
+      { kind: 'reply', code: 2, replyMessage: 'A', attributes: [], afterReplyMessage: [{ type: 25, value: b64('OU=Gruppe-ü;') }] },
     ],
   ];
   for (const [label, script, expected] of classCases) {

@@ -33,8 +33,9 @@ function expectPreauth(mode: LoginMode, allow: boolean): LoginReply {
 
 function expectAuth(mode: LoginMode, allow: boolean): LoginReply {
   if (allow) {
-    const attrs = mode === 'radius_server_duo_only' ? [CLASS] : PRIMARY_ATTRS;
-    return { kind: 'reply', code: 2, replyMessage: SAFE, attributes: attrs };
+    // duo_only's Class follows the Reply-Message (Duo's order, issue 11 §6).
+    if (mode === 'radius_server_duo_only') return { kind: 'reply', code: 2, replyMessage: SAFE, attributes: [], afterReplyMessage: [CLASS] };
+    return { kind: 'reply', code: 2, replyMessage: SAFE, attributes: PRIMARY_ATTRS };
   }
   return { kind: 'reply', code: 3, replyMessage: SECURE, attributes: mode === 'radius_server_challenge' ? PRIMARY_ATTRS : [] };
 }

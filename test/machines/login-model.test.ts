@@ -20,6 +20,7 @@
 //   can; and the timers (DUO_TIMEOUT, LOGIN_TIMEOUT, CHALLENGE_REMAINING), which are the machine's own
 //   XState delays on the SimulatedClock: on those paths the Duo call is cut off unanswered, so there is
 //   no Duo reply to produce.
+import { isLoginReason, LOGIN_REASONS, outcomeOf } from '../../machines/login-reasons.ts';
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { getShortestPaths } from '@xstate/graph';
@@ -174,10 +175,16 @@ function modelEvents(v: Variant) {
   };
 }
 
+/** The outcome a reply is (undefined: a challenge is being waited on). */
+const outcomeOfReply = (r: LoginReply | undefined) => (r === undefined ? 'challenge' : r.kind === 'drop' ? 'drop' : r.code === 2 ? 'accept' : r.code === 3 ? 'reject' : 'challenge');
+
 // ---- the oracle: the reference rules, applied to a path's events ---------------------------------------
 type Kind = 'factors' | 'passcode' | 'enroll';
 type Expect = { t: 'pending' } | { t: 'challenge'; message: string } | { t: 'final'; reply: LoginReply };
-const accept = (message: string, attributes: WireAttribute[]): Expect => ({ t: 'final', reply: { kind: 'reply', code: 2, replyMessage: message, attributes } });
+const accept = (message: string, attributes: WireAttribute[], after: WireAttribute[] = []): Expect => ({
+  t: 'final',
+  reply: { kind: 'reply', code: 2, replyMessage: message, attributes, ...(after.length ? { afterReplyMessage: after } : {}) },
+});
 const reject = (message: string, attributes: WireAttribute[] = []): Expect => ({ t: 'final', reply: rejectReply(message, attributes) });
 
 function oracle(v: Variant, steps: Array<{ event: AnyEventObject; source: unknown }>): Expect {
@@ -192,14 +199,15 @@ function oracle(v: Variant, steps: Array<{ event: AnyEventObject; source: unknow
   let challenge: { kind: Kind; message: string; factors: Record<string, string>; deadline: number } | undefined;
   let now = T0;
   let exp: Expect = { t: 'pending' };
-  const withClass = () => [...primaryAttrs, ...(mode === 'radius_server_duo_only' && groups.length ? [CLASS] : [])];
+  // duo_only's Class follows the Reply-Message (Duo's order, issue 11 §6).
+  const classAfter = () => (mode === 'radius_server_duo_only' && groups.length ? [CLASS] : []);
   const open = (kind: Kind, message: string, factors: Record<string, string> = {}): Expect => {
     challenge = { kind, message, factors, deadline: now + LIFETIME };
     return { t: 'challenge', message };
   };
   const duoStage = (): Expect => (opts.exemptUsernames.includes('alice') ? accept('User exempted from 2FA', primaryAttrs) : opts.primaryOnly ? accept('Primary Only Mode - Secondary authentication bypassed', primaryAttrs) : { t: 'pending' });
   const preauthError = (failOpen: boolean) => (failOpen && opts.failmode === 'safe' ? accept(SAFE, primaryAttrs) : reject(SECURE));
-  const authError = (failOpen: boolean) => (failOpen && opts.failmode === 'safe' ? accept(SAFE, withClass()) : reject(SECURE, challengeMode ? primaryAttrs : []));
+  const authError = (failOpen: boolean) => (failOpen && opts.failmode === 'safe' ? accept(SAFE, primaryAttrs, classAfter()) : reject(SECURE, challengeMode ? primaryAttrs : []));
 
   for (const { event: e, source } of steps) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a synthetic actor result of whichever actor the event names
@@ -241,7 +249,7 @@ function oracle(v: Variant, steps: Array<{ event: AnyEventObject; source: unknow
         }
         const p = out.value;
         groups = p.groups ?? [];
-        if (p.result === 'allow') exp = accept(p.status, withClass());
+        if (p.result === 'allow') exp = accept(p.status, primaryAttrs, classAfter());
         else if (p.result === 'deny') exp = reject(p.status);
         else if (p.result === 'enroll') exp = challengeMode && opts.enrollChallenge ? open('enroll', p.status) : reject(p.status);
         else if (challengeMode) exp = open('factors', p.prompt, p.factors);
@@ -255,7 +263,7 @@ function oracle(v: Variant, steps: Array<{ event: AnyEventObject; source: unknow
       case 'xstate.done.actor.duoAuth':
         if (!out.ok) exp = authError(out.error.failOpen);
         else if (challengeMode && /^sms[0-9]/.test(answered) && challenge) exp = open(challenge.kind, challenge.message, challenge.factors);
-        else exp = out.value.result === 'allow' ? accept(out.value.status, withClass()) : reject(out.value.status);
+        else exp = out.value.result === 'allow' ? accept(out.value.status, primaryAttrs, classAfter()) : reject(out.value.status);
         break;
       case 'ANSWER': {
         const c = challenge!;
@@ -385,6 +393,13 @@ async function replay(v: Variant, path: Path, covered: Set<string>, visited: Set
   const seen = duo.requests();
   assert.deepEqual(seen.map((e) => e.path).sort(), wanted.sort(), `Duo requests in the mocks' journals, ${where}`);
   assert.ok(seen.every((e) => e.user === 'alice'), `Duo requests for alice only, ${where}`);
+  // Every decision carries a reason of the closed list whose outcome is the reply's (login-reasons.ts).
+  const { reason, reasonText: words } = live.context;
+  if (settled) {
+    assert.ok(isLoginReason(reason), `a reason, ${where}`);
+    assert.equal(outcomeOf(reason), outcomeOfReply(settled.status === 'challenge' ? undefined : settled.reply), `reason ${reason}, ${where}`);
+    assert.ok(words?.startsWith(LOGIN_REASONS[reason].text), `reasonText of ${reason}: ${words}`);
+  }
   if (expected.t === 'final') {
     assert.equal(settled?.status, 'done', where);
     assert.deepEqual(settled?.reply, expected.reply, where);

@@ -9,6 +9,7 @@ import {
   encodeReply,
   encodeRequest,
   hidePassword,
+  MAX_PASSWORD,
   type RawAttribute,
   splitReplyMessage,
   unhidePassword,
@@ -72,9 +73,9 @@ describe('radius codec properties', () => {
     );
   });
 
-  test('radius codec – User-Password hide/unhide round trip for 0..128 bytes, NULs included', () => {
+  test('radius codec – User-Password hide/unhide round trip for 0..240 bytes (what a 253-octet attribute carries once padded), NULs included', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 128 }), secretArb, authArb, (pw, secret, auth) => {
+      fc.property(fc.uint8Array({ maxLength: MAX_PASSWORD }), secretArb, authArb, (pw, secret, auth) => {
         const hidden = hidePassword(pw, secret, auth);
         assert.ok(hidden.ok);
         assert.equal(hidden.value.length % 16, 0);
@@ -89,9 +90,12 @@ describe('radius codec properties', () => {
     );
   });
 
-  test('radius codec – a password over 128 bytes is refused, not truncated', () => {
+  test('radius codec – the boundary: 240 bytes hide into 240 octets; 241 and more are refused, not truncated (issue 11 §6)', () => {
+    assert.equal(MAX_PASSWORD, 240);
+    const at = hidePassword(Buffer.alloc(240, 0x78), 's', Buffer.alloc(16));
+    assert.ok(at.ok && at.value.length === 240 && at.value.length <= 253);
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 129, maxLength: 300 }), (pw) => {
+      fc.property(fc.uint8Array({ minLength: 241, maxLength: 300 }), (pw) => {
         assert.deepEqual(hidePassword(pw, 's', Buffer.alloc(16)), { ok: false, error: 'password-too-long' });
         assert.deepEqual(encodeRequest({ id: 1, secret: 's', attributes: [{ type: 2, value: Buffer.from(pw) }] }), {
           ok: false,
@@ -99,6 +103,24 @@ describe('radius codec properties', () => {
         });
       }),
     );
+  });
+
+  test('radius codec – any hidden User-Password an attribute can carry (1..253 octets, short last block included) unhides, as Duo 4.0.2 does; more is refused', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 253 }), secretArb, authArb, fc.nat(), (len, secret, auth, seed) => {
+        // A password of exactly `len` bytes, hidden the way pyrad would see it on the wire: the cipher
+        // text of the padded value cut to `len` (a sender that does not pad the last block).
+        const pw = Buffer.alloc(len, 0x61 + (seed % 26));
+        const padded = hidePassword(pw.subarray(0, Math.min(len, MAX_PASSWORD)), secret, auth);
+        assert.ok(padded.ok);
+        const wire = len <= MAX_PASSWORD ? padded.value.subarray(0, len) : Buffer.concat([padded.value, Buffer.alloc(len - padded.value.length, 1)]);
+        const back = unhidePassword(wire, secret, auth);
+        assert.ok(back.ok, `${len} octets unhide`);
+        if (len <= MAX_PASSWORD) assert.deepEqual(back.value, pw.subarray(0, len));
+      }),
+    );
+    for (const len of [130, 144, 240, 253]) assert.ok(unhidePassword(Buffer.alloc(len, 7), 's', Buffer.alloc(16)).ok, `${len}`);
+    for (const len of [254, 300]) assert.deepEqual(unhidePassword(Buffer.alloc(len, 7), 's', Buffer.alloc(16)), { ok: false, error: 'password-too-long' });
   });
 
   test('radius codec – ANY single-bit change to a signed request is rejected', () => {

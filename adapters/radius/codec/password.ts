@@ -6,7 +6,12 @@ import { TextDecoder } from 'node:util';
 import { md5, secretBytes } from './crypto.ts';
 import type { Secret } from './types.ts';
 
-export const MAX_PASSWORD = 128;
+/** What one attribute can carry (RFC 2865 §5: 253 octets of value). Duo's proxy 4.0.2 (pyrad) unhides any
+ *  User-Password up to that, a short last block included, though RFC 2865 §5.2 says 128 (issue 11 §6: a
+ *  130-byte password reached Duo intact through 4.0.2; ours answered "Cannot decode password"). */
+export const MAX_HIDDEN_PASSWORD = 253;
+/** The longest password that can be hidden: NUL-padded to a multiple of 16, it must still fit 253 octets. */
+export const MAX_PASSWORD = Math.floor(MAX_HIDDEN_PASSWORD / 16) * 16; // 240
 
 export type PasswordResult = { ok: true; value: Buffer } | { ok: false; error: 'password-too-long' };
 
@@ -23,7 +28,7 @@ function xorBlocks(input: Buffer, secret: Buffer, authenticator: Buffer, hiding:
   return out;
 }
 
-/** Hides a password of 0..128 bytes; it is NUL-padded to a multiple of 16 (at least 16). */
+/** Hides a password of 0..240 bytes; it is NUL-padded to a multiple of 16 (at least 16). */
 export function hidePassword(plain: Uint8Array, secret: Secret, authenticator: Buffer): PasswordResult {
   if (plain.length > MAX_PASSWORD) return { ok: false, error: 'password-too-long' };
   const padded = Buffer.alloc(Math.max(16, Math.ceil(plain.length / 16) * 16));
@@ -33,10 +38,11 @@ export function hidePassword(plain: Uint8Array, secret: Secret, authenticator: B
 
 /**
  * Reveals a hidden User-Password. Like Duo's pyrad, a last block shorter than 16 bytes is still
- * decoded; anything over 128 bytes is refused. Trailing NULs (the padding) are removed.
+ * decoded; anything over 253 bytes (more than an attribute holds) is refused. Trailing NULs (the
+ * padding) are removed.
  */
 export function unhidePassword(hidden: Uint8Array, secret: Secret, authenticator: Buffer): PasswordResult {
-  if (hidden.length > MAX_PASSWORD) return { ok: false, error: 'password-too-long' };
+  if (hidden.length > MAX_HIDDEN_PASSWORD) return { ok: false, error: 'password-too-long' };
   const plain = xorBlocks(Buffer.from(hidden), secretBytes(secret), authenticator, false);
   let end = plain.length;
   while (end > 0 && plain[end - 1] === 0) end--;
