@@ -56,8 +56,9 @@ export function renderTrace(t: LoginTrace): void {
   rounds.replaceChildren(
     ...(t.rounds.length
       ? t.rounds.map((r) => el('li', {}, `${clock(r.at)}${r.kind ? ` (${r.kind} challenge)` : ''}: prompt shown`, el('pre', { class: 'prompt' }, r.prompt), r.answerKind ? `answered with a ${r.answerKind}` : 'no answer yet'))
-      : [el('li', { class: 'muted' }, 'No challenge.')]),
+      : []),
   );
+  byId('trace-no-rounds').hidden = t.rounds.length > 0;
   byId('trace-reply').textContent = t.reply ? `${t.reply.code}${t.reply.message ? `: “${t.reply.message}”` : ''}` : 'Not answered yet.';
   if (t.truncated) byId('trace-reply').append(el('span', { class: 'muted' }, ' (the trace was too long: its oldest entries are not kept)'));
 }

@@ -110,6 +110,25 @@ describe('dashboard in a browser', () => {
     await page.locator('#lists:not([hidden])').waitFor({ timeout: 3000 });
   });
 
+  test('dashboard browser – a failmode decision lights up its branch, and the trace says which failmode and why', async () => {
+    const fault = dash.stack.mock.mock.faults.add({ match: { path: '/rest/v1/preauth' }, http_status: 503, body: 'Service Unavailable' } as never);
+    assert.ok(fault.ok, 'fault accepted');
+    try {
+      assert.equal((await dash.login('erin', 'push')).code, 'Access-Reject', 'failmode secure rejects');
+    } finally {
+      dash.stack.mock.mock.faults.remove(fault.value);
+    }
+    // The login never rests in preauthFailmode (a decision): it lights up from the edges the engine reported.
+    await page.locator('#diagram g#s_processing_preauthFailmode.lit').waitFor({ timeout: 3000 });
+    assert.ok((await page.locator('#diagram g.transition.lit path[stroke="#c2410c"]').count()) >= 2, 'the orange failmode edges are lit');
+    await page.locator('#recent-rows a', { hasText: 'erin' }).first().click();
+    await page.locator('#trace-reason', { hasText: 'failmode' }).waitFor({ timeout: 3000 });
+    assert.equal((await page.locator('#trace-reason').textContent())?.trim(), 'Rejected by failmode secure: Duo preauth returned 503');
+    assert.match((await page.locator('#trace-timeline').textContent()) ?? '', /processing\.preauthFailmode/);
+    await page.keyboard.press('Escape');
+    await page.locator('#lists:not([hidden])').waitFor({ timeout: 3000 });
+  });
+
   test('dashboard browser – every kind of text is readable (WCAG AA contrast 4.5:1)', async () => {
     // Runs in the page (a string: this file is compiled without the DOM's types).
     const samples = (await page.evaluate(`(() => {
