@@ -106,6 +106,12 @@ async function startConfigTarget(s: Scenario, file: string, server: string | und
     const config: ProxyConfig = structuredClone(original);
     config.main.natsServers = [];
     if (original.main.natsUrl !== undefined) notes.push('[main] nats_url is not used: the simulated proxy runs in one process');
+    // The proxy runs in this process with its logins only: say which [main] services it leaves out.
+    for (const [set, option] of [
+      [original.main.dashboardPort !== undefined, 'dashboard_port'],
+      [original.main.metricsPort !== undefined, 'metrics_port'],
+    ] as const)
+      if (set) notes.push(`[main] ${option} is not used: the simulated proxy runs without it`);
     for (const srv of config.servers) {
       srv.port = portMap.get(srv.port)!;
       srv.interface = '127.0.0.1';
