@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const SKIP = new Set(['node_modules', '.git', 'dist', 'docs', 'fixtures', 'coverage', '.tmp']);
+// .bench-baseline: the older checkout the startup and login-cpu benches compare with (bench/lib/baseline.ts).
+const SKIP = new Set(['node_modules', '.git', 'dist', 'docs', 'fixtures', 'coverage', '.tmp', '.bench-baseline']);
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
