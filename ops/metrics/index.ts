@@ -8,7 +8,7 @@ import type { ProxyConfig } from '../../config/index.ts';
 import type { RunningProxy } from '../../engine/proxy.ts';
 import { startMetricsServer } from './http.ts';
 import type { AnyLoginEvent } from '../../machines/login-events.ts';
-import { observeLoginEvent } from './from-events.ts';
+import { loginEventFeed } from './from-events.ts';
 import { createProxyMetrics, type ProxyMetrics } from './registry.ts';
 
 export interface RunningMetrics {
@@ -37,7 +37,7 @@ export function createMetricsRecorder(): MetricsRecorder {
     natsConnected: () => natsUp(proxy),
   });
   return {
-    observe: (ev) => observeLoginEvent(metrics, ev),
+    observe: loginEventFeed(metrics),
     serve: (o) => {
       proxy = o.proxy;
       return serve(metrics, o, (p) => (proxy = p), () => proxy);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { Counter, Registry } from 'prom-client';
 import type { AnyLoginEvent, DuoCall, LoginSummary, PrimaryCall } from '../../machines/login-events.ts';
 import { LOGIN_REASON_NAMES, outcomeOf } from '../../machines/login-reasons.ts';
-import { observeLoginEvent, primaryOutcome } from '../../ops/metrics/from-events.ts';
+import { loginEventFeed, primaryOutcome } from '../../ops/metrics/from-events.ts';
 import { createProxyMetrics, type ProxyProbe } from '../../ops/metrics/registry.ts';
 import { parseExposition, valueOf } from './prom-text.ts';
 
@@ -41,7 +41,8 @@ test('metrics – logins_total and the duration histogram say what the summary e
   await fc.assert(
     fc.asyncProperty(fc.array(summary, { maxLength: 40 }), async (events) => {
       const m = createProxyMetrics(probe());
-      for (const d of events) observeLoginEvent(m, event('summary', d as Partial<LoginSummary>));
+      const observeLoginEvent = loginEventFeed(m);
+      for (const d of events) observeLoginEvent(event('summary', d as Partial<LoginSummary>));
       const e = parseExposition(await m.registry.metrics());
       for (const d of events) {
         const labels = { server: d.server, mode: d.mode, result: d.outcome, reason: d.reason };
@@ -58,13 +59,14 @@ test('metrics – logins_total and the duration histogram say what the summary e
 
 test('metrics – Duo and primary calls by endpoint/client and a closed list of outcomes; transitions ignored', async () => {
   const m = createProxyMetrics(probe());
-  observeLoginEvent(m, event('duo', { endpoint: 'preauth', ok: true, ms: 40 }));
-  observeLoginEvent(m, event('duo', { endpoint: 'auth', ok: false, ms: 10_000, errorKind: 'timeout' }));
-  observeLoginEvent(m, event('duo', { endpoint: 'auth', ok: false, ms: 5, aborted: true }));
-  observeLoginEvent(m, event('primary', { client: 'ad_client', ok: true }));
-  observeLoginEvent(m, event('primary', { client: 'ad_client', ok: false }));
-  observeLoginEvent(m, event('primary', { client: 'radius_client', ok: false, error: true }));
-  observeLoginEvent(m, { ...event('duo', {}), kind: 'transition', detail: { anything: 1 } } as AnyLoginEvent);
+  const observe = loginEventFeed(m);
+  observe(event('duo', { endpoint: 'preauth', ok: true, ms: 40 }));
+  observe(event('duo', { endpoint: 'auth', ok: false, ms: 10_000, errorKind: 'timeout' }));
+  observe(event('duo', { endpoint: 'auth', ok: false, ms: 5, aborted: true }));
+  observe(event('primary', { client: 'ad_client', ok: true }));
+  observe(event('primary', { client: 'ad_client', ok: false }));
+  observe(event('primary', { client: 'radius_client', ok: false, error: true }));
+  observe({ ...event('duo', {}), kind: 'transition', detail: { anything: 1 } } as AnyLoginEvent);
   const e = parseExposition(await m.registry.metrics());
   assert.equal(valueOf(e, 'authproxy_duo_requests_total', { endpoint: 'preauth', outcome: 'ok' }), 1);
   assert.equal(valueOf(e, 'authproxy_duo_requests_total', { endpoint: 'auth', outcome: 'timeout' }), 1);
@@ -100,7 +102,7 @@ test('metrics – scrape-time figures: drops move by what the server counted (a 
 test('metrics – two registries never share counts (no global registry)', async () => {
   const a = createProxyMetrics(probe());
   const b = createProxyMetrics(probe());
-  observeLoginEvent(a, event('primary', { client: 'c', ok: true }));
+  loginEventFeed(a)(event('primary', { client: 'c', ok: true }));
   assert.equal(valueOf(parseExposition(await b.registry.metrics()), 'authproxy_primary_requests_total'), undefined);
 });
 
