@@ -90,7 +90,7 @@ function secretFor(section: ServerSection, ip: string): string | undefined {
   return undefined;
 }
 
-async function startConfigTarget(s: Scenario, file: string, server: string | undefined): Promise<PreparableEnvironment> {
+async function startConfigTarget(s: Scenario, file: string, server: string | undefined, ports: 'free' | 'config'): Promise<PreparableEnvironment> {
   const loaded = loadConfig(file);
   if (!loaded.ok) throw new SetupError(loaded.problems.map(formatProblem));
   const notes: string[] = [];
@@ -100,9 +100,9 @@ async function startConfigTarget(s: Scenario, file: string, server: string | und
   let proxy: RunningProxy | undefined;
   try {
     // Each configured port gets a free loopback port (sections sharing a port still share one), so a
-    // scenario never collides with a proxy already running on 1812.
+    // scenario never collides with a proxy already running on 1812; `ports: config` keeps them.
     const portMap = new Map<number, number>();
-    for (const srv of original.servers) if (!portMap.has(srv.port)) portMap.set(srv.port, await freeUdpPort());
+    for (const srv of original.servers) if (!portMap.has(srv.port)) portMap.set(srv.port, ports === 'config' ? srv.port : await freeUdpPort());
     const config: ProxyConfig = structuredClone(original);
     config.main.natsServers = [];
     if (original.main.natsUrl !== undefined) notes.push('[main] nats_url is not used: the simulated proxy runs in one process');
@@ -113,6 +113,7 @@ async function startConfigTarget(s: Scenario, file: string, server: string | und
     ] as const)
       if (set) notes.push(`[main] ${option} is not used: the simulated proxy runs without it`);
     for (const srv of config.servers) {
+      notes.push(`[${srv.name}] listens on 127.0.0.1:${portMap.get(srv.port)}${ports === 'free' ? ` (configured: ${srv.port})` : ''}`);
       srv.port = portMap.get(srv.port)!;
       srv.interface = '127.0.0.1';
       if (mock) Object.assign(srv, { apiHost: 'localhost', apiPort: mock.port, httpCaCertsFile: mock.caFile, httpProxyHost: '' });
@@ -228,7 +229,7 @@ function probe(host: string, port: number, secret: string): Promise<string | und
 }
 
 export async function startEnvironment(s: Scenario): Promise<PreparableEnvironment> {
-  if ('config' in s.target) return startConfigTarget(s, s.target.config, s.target.server);
+  if ('config' in s.target) return startConfigTarget(s, s.target.config, s.target.server, s.target.ports);
   const t = s.target.radius;
   try {
     await lookup(t.host);

@@ -138,7 +138,12 @@ const primarySchema = z.strictObject({
 });
 
 const targetSchema = z.union([
-  z.strictObject({ config: z.string().min(1), server: z.string().min(1).optional() }),
+  z.strictObject({
+    config: z.string().min(1),
+    server: z.string().min(1).optional(),
+    /** `free` (default): each configured port is moved to a free loopback port; `config`: the ports as configured. */
+    ports: z.enum(['free', 'config']).default('free'),
+  }),
   z.strictObject({ radius: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port, secret: z.string().min(1) }) }),
 ]);
 

@@ -75,6 +75,25 @@ logins:
   });
 });
 
+test('simulate – GlobalProtect with client_ip_attr=paloalto: Duo gets the user\'s address from PaloAlto-Client-Source-IP', async (t) => {
+  const stack = await startStack(
+    { users: { alice: { devices: [{ type: 'phone', push: 'approve' }] } } } as never,
+    '[radius_server_duo_only]\n${DUO}\n${CLIENTS}\nport=${PORT0}\nclient_ip_attr=paloalto\n',
+  );
+  t.after(() => stack.stop());
+  const file = await scenarioFile(
+    'globalprotect.yaml',
+    `target: { radius: { port: ${stack.ports[0]}, secret: ${SECRET} } }
+device: { profile: paloalto-globalprotect, source_ip: 127.0.0.2, client_ip: 203.0.113.77 }
+logins: [{ user: alice, password: push, expect: { outcome: accept } }]
+`,
+  );
+  const r = await simulate(file, '--quiet');
+  assert.deepEqual([r.stdout, r.exitCode], ['1 passed, 0 failed\n', 0]);
+  const calls = stack.mock.mock.journal.entries({ path: '/rest/v1/preauth' });
+  assert.deepEqual(calls.map((e) => e.params['ipaddr']), ['203.0.113.77']);
+});
+
 test('simulate – against FreeRADIUS (no Duo): accept with Class, reject, and a device giving up', { skip: radiusdMissing() }, async (t) => {
   const fr = await radiusd.start({
     clients: [{ ip: '127.0.0.0/8', secret: 'fr-secret' }],
@@ -106,6 +125,20 @@ load:
 function radiusdMissing(): string | false {
   return existsSync(radiusd.FREERADIUS) ? false : 'freeradius missing (the test command installs it)';
 }
+
+test('simulate – target.config listens on free ports by default, on the configured ones with ports: config', async () => {
+  const port = await freePort('udp');
+  const cfg = join(dir, 'ports.cfg');
+  await writeFile(cfg, `[radius_server_duo_only]\nikey=DIXXXXXXXXXXXXXXXXXX\nskey=abcdefghijabcdefghijabcdefghijabcdefghij\napi_host=api-x.duosecurity.com\nradius_ip_1=10.1.1.9\nradius_secret_1=s\nport=${port}\n`);
+  const body = `duo: { users: { alice: { devices: [{ type: phone, push: approve }] } } }\ndevice: generic\nlogins: [{ user: alice, password: push, expect: { outcome: accept } }]\n`;
+  const free = JSON.parse((await simulate(await scenarioFile('free.yaml', `target: { config: ${cfg} }\n${body}`), '--json')).stdout) as { passed: number; notes: string[] };
+  const moved = free.notes.find((n) => n.startsWith('[radius_server_duo_only] listens on'));
+  assert.match(moved!, new RegExp(`^\\[radius_server_duo_only\\] listens on 127\\.0\\.0\\.1:(\\d+) \\(configured: ${port}\\)$`));
+  assert.equal(free.passed, 1);
+  const kept = JSON.parse((await simulate(await scenarioFile('kept.yaml', `target: { config: ${cfg}, ports: config }\n${body}`), '--json')).stdout) as { passed: number; notes: string[] };
+  assert.ok(kept.notes.includes(`[radius_server_duo_only] listens on 127.0.0.1:${port}`), kept.notes.join('\n'));
+  assert.equal(kept.passed, 1);
+});
 
 test('simulate – an invalid scenario: exit 2, FILE:LINE:COL for every mistake, nothing run', async () => {
   const file = await scenarioFile('invalid.yaml', 'target: { radius: { port: 1812, secret: s } }\nlogins:\n  - { user: a, pasword: b, expect: { outcome: accept } }\n');
