@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { cookieOf, isAuthorized, sessionValue } from '../../dashboard/auth.ts';
 import { parseLoginQuery } from '../../dashboard/query.ts';
-import { frame } from '../../dashboard/sse.ts';
+import { frame, SseHub } from '../../dashboard/sse.ts';
 import { TraceStore } from '../../dashboard/trace-store.ts';
 import { OUTCOMES, TRACE_LIMITS } from '../../dashboard/trace-types.ts';
 import { WindowCounts } from '../../dashboard/window-counts.ts';
@@ -236,5 +236,48 @@ describe('dashboard options', () => {
   test('dashboard options – a dashboard option without dashboard_port says it does nothing', () => {
     const r = parse(withMain('dashboard_window = 60'));
     assert.ok(r.warnings.some((w) => /dashboard_window/.test(w.message) && /dashboard_port is not set/.test(w.message)));
+  });
+});
+
+describe('dashboard sse hub – a page that cannot keep up', () => {
+  /** A response whose socket buffer is full after `room` writes, until drain(). */
+  function fakePage(room: number) {
+    const written: string[] = [];
+    const listeners = new Map<string, (() => void)[]>();
+    let left = room;
+    const res = {
+      writeHead: () => res,
+      write: (chunk: string) => {
+        written.push(chunk);
+        return --left > 0;
+      },
+      end: () => {},
+      on: (ev: string, fn: () => void) => listeners.set(ev, [...(listeners.get(ev) ?? []), fn]),
+    };
+    return {
+      res: res as unknown as import('node:http').ServerResponse,
+      written,
+      drain() {
+        left = room;
+        for (const fn of listeners.get('drain') ?? []) fn();
+      },
+    };
+  }
+
+  test('dashboard sse – a full page is skipped (counted), gets one resync when it drains; a page that keeps up gets everything', () => {
+    const hub = new SseHub(60_000);
+    const slow = fakePage(2);
+    const fast = fakePage(1_000_000);
+    hub.attach(slow.res, []);
+    hub.attach(fast.res, []);
+    for (let i = 0; i < 10; i++) hub.broadcast('update', { i });
+    assert.equal(fast.written.length, 10);
+    assert.equal(slow.written.length, 2, 'nothing more is written once the socket is full');
+    assert.equal(hub.dropped, 8);
+    slow.drain();
+    assert.equal(slow.written.at(-1), frame('resync', {}));
+    hub.broadcast('update', { i: 10 });
+    assert.equal(slow.written.at(-1), frame('update', { i: 10 }), 'back in step after the resync');
+    hub.close();
   });
 });
