@@ -49,7 +49,11 @@ async function reloadLogins(): Promise<void> {
 
 async function selectServer(name: string): Promise<void> {
   selected = name;
-  for (const b of byId('tabs').querySelectorAll('button')) b.setAttribute('aria-selected', String(b.dataset.server === name));
+  // Roving tabindex (WAI-ARIA tabs): Tab reaches the selected section, the arrow keys move between them.
+  for (const b of byId('tabs').querySelectorAll('button')) {
+    b.setAttribute('aria-selected', String(b.dataset.server === name));
+    b.tabIndex = b.dataset.server === name ? 0 : -1;
+  }
   diagram.show(await api.diagram(name));
   redraw();
 }
@@ -58,8 +62,16 @@ function buildTabs(): void {
   const tabs = byId('tabs');
   tabs.replaceChildren(
     ...servers.map((s) => {
-      const b = el('button', { type: 'button', role: 'tab', 'data-server': s.name, 'aria-selected': 'false' }, `${s.name} (${s.mode}, UDP ${s.port})`);
+      const b = el('button', { type: 'button', role: 'tab', 'data-server': s.name, 'aria-selected': 'false', 'aria-controls': 'diagram-panel' }, `${s.name} (${s.mode}, UDP ${s.port})`);
       b.addEventListener('click', () => void selectServer(s.name));
+      b.addEventListener('keydown', (e) => {
+        const i = servers.indexOf(s);
+        const next = e.key === 'ArrowRight' ? servers[(i + 1) % servers.length] : e.key === 'ArrowLeft' ? servers[(i - 1 + servers.length) % servers.length] : undefined;
+        if (!next) return;
+        e.preventDefault();
+        void selectServer(next.name);
+        tabs.querySelector<HTMLButtonElement>(`button[data-server="${CSS.escape(next.name)}"]`)?.focus();
+      });
       return b;
     }),
   );

@@ -108,6 +108,14 @@ describe('dashboard in a browser', () => {
     await screenshot('trace');
     await page.keyboard.press('Escape');
     await page.locator('#lists:not([hidden])').waitFor({ timeout: 3000 });
+    // The section tabs: the arrow keys move between them and show that section's machine.
+    await page.locator('[role=tab][aria-selected=true]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.locator('[role=tab][aria-selected=true]', { hasText: 'radius_server_challenge' }).waitFor({ timeout: 3000 });
+    await page.locator('#diagram g#s_awaiting').waitFor({ timeout: 3000 });
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("aria-selected")'), 'true', 'focus follows the selection');
+    await page.keyboard.press('ArrowLeft');
+    await page.locator('[role=tab][aria-selected=true]', { hasText: 'radius_server_duo_only' }).waitFor({ timeout: 3000 });
   });
 
   test('dashboard browser – a failmode decision lights up its branch, and the trace says which failmode and why', async () => {
