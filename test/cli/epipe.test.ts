@@ -16,7 +16,8 @@ const FIXTURES = join(ROOT, 'test', 'config', 'fixtures');
 async function intoClosedPipe(dir: string, args: string[]): Promise<{ status: number; stderr: string }> {
   const errFile = join(dir, `stderr-${Math.random().toString(36).slice(2)}`);
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  const r = spawnSync('bash', ['-c', `${quoted} 2>'${errFile}' | true; exit "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 60_000 });
+  // timeout(1) bounds the command itself: one that runs on blind (stdout gone) is killed, never left behind.
+  const r = spawnSync('bash', ['-c', `timeout -k 5 30 ${quoted} 2>'${errFile}' | true; exit "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 60_000 });
   return { status: r.status ?? -1, stderr: await readFile(errFile, 'utf8').catch(() => '') };
 }
 
