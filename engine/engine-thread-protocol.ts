@@ -24,5 +24,7 @@ export type FromThread =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
   | { type: 'stopped' }
+  /** The thread's engine took the sections of a reload. */
+  | { type: 'reloaded' }
   /** A login event of this thread's engine (summary, primary or Duo call): the main thread logs it. */
   | { type: 'event'; event: AnyLoginEvent };

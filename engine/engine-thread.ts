@@ -51,7 +51,7 @@ try {
   });
   port.on('message', (m: ToThread) => {
     if (m.type === 'reload') {
-      void proxy.reload({ ...m.config, main: { ...m.config.main, engineThreads: 0 } });
+      void proxy.reload({ ...m.config, main: { ...m.config.main, engineThreads: 0 } }).then(() => send({ type: 'reloaded' }));
       return;
     }
     if (m.type !== 'stop') return;

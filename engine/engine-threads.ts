@@ -18,8 +18,9 @@ export interface EngineThreads {
   readonly workers: readonly Worker[];
   /** Each thread lets its running logins finish (at most graceMs), closes its bridges and ends. */
   stop(graceMs: number): Promise<void>;
-  /** A reload: each thread's engine takes the sections of `config` (engine/proxy.ts reload). */
-  reload(config: ProxyConfig): void;
+  /** A reload: each thread's engine takes the sections of `config` (engine/proxy.ts reload); resolves
+   *  once every thread has said so (or after 5 s: a thread that does not answer is logged). */
+  reload(config: ProxyConfig): Promise<void>;
 }
 
 export interface EngineThreadsOptions {
@@ -133,8 +134,25 @@ export async function startEngineThreads(o: EngineThreadsOptions): Promise<Engin
   return {
     count: o.count,
     workers: threads.map((t) => t.running.worker),
-    reload(config) {
-      for (const t of threads) t.running.worker.postMessage({ type: 'reload', config } satisfies ToThread);
+    async reload(config) {
+      await Promise.all(
+        threads.map(({ running: t }) => {
+          const acked = new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), 5000);
+            const onMessage = (m: FromThread) => {
+              if (m.type !== 'reloaded') return;
+              clearTimeout(timer);
+              t.worker.off('message', onMessage);
+              resolve(true);
+            };
+            t.worker.on('message', onMessage);
+          });
+          t.worker.postMessage({ type: 'reload', config } satisfies ToThread);
+          return acked.then((ok) => {
+            if (!ok) logger.warn({ event: 'engine-thread-reload-timeout', thread: t.index }, `engine thread ${t.index} did not confirm the reload within 5 s`);
+          });
+        }),
+      );
     },
     async stop(graceMs) {
       stopping = true;

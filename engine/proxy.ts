@@ -241,7 +241,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
         // The old Duo and primary clients close once the logins begun on them have returned.
         void engine.setServers(built.servers).then(() => old.close());
       }
-      engineThreads?.reload(next);
+      await engineThreads?.reload(next);
       sections = next.servers;
       return { ok: true, listeners };
     },

@@ -106,3 +106,23 @@ test('reload – an open challenge survives a reload; an invalid file is refused
   assert.ok(proxy.lines.every((l) => l.event !== 'stopped'));
   await proxy.stop();
 });
+
+test('reload – with engine_threads the thread takes the new sections too (a new shared secret decodes the password)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'authproxy-reload-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const port = await freePort('udp');
+  const withSecret = (secret: string) => `[main]\nengine_threads=1\n[radius_server_duo_only]\n${DUO}radius_ip_1=127.0.0.1\nradius_secret_1=${secret}\nport=${port}\n`;
+  const proxy = await startProxyProcess(dir, 'threads', withSecret('old-shared-secret'), ['--mock-duo', FIXTURE]);
+  t.after(() => proxy.kill());
+  const seen = proxy.lines.length;
+  await writeFile(join(dir, 'threads.cfg'), withSecret(SECRET));
+  process.kill(proxy.pid, 'SIGHUP');
+  await nextEvent(proxy, 'reloaded', seen);
+  // The listener (main thread) checks the request with the new secret; the engine (worker thread)
+  // unhides User-Password with it: "push" only reads as push if the thread reloaded too.
+  const d = device(port);
+  t.after(() => d.close());
+  const reply = await d.send('alice', 'push');
+  assert.deepEqual([reply.code, reply.replyMessages], [2, ['Success. Logging you in...']]);
+  await proxy.stop();
+});
