@@ -48,6 +48,7 @@ export function buildMain(read: ReadSection): MainConfig {
     logStdout: bool(read, 'log_stdout'),
     logSyslog: bool(read, 'log_syslog'),
     syslogFacility: str(read, 'syslog_facility'),
+    syslogServer: str(read, 'syslog_server'),
     logDir: str(read, 'log_dir'),
     logMaxSize: int(read, 'log_max_size'),
     logMaxFiles: int(read, 'log_max_files'),

@@ -3,6 +3,7 @@
 import type { ReadSection } from './section-reader.ts';
 import { str } from './section-reader.ts';
 import { msg, type ProblemList } from './problems.ts';
+import { facilityNumber, parseSyslogServer } from '../ops/logs/syslog-config.ts';
 
 /** The numbers N of present keys `prefix + N`, with their lines. */
 export function numbersOf(read: ReadSection, prefix: string): Map<number, number> {
@@ -31,7 +32,6 @@ function exclusive(read: ReadSection, problems: ProblemList, a: string, b: strin
   if (read.present.has(a) && read.present.has(b))
     problems.error({ line: read.present.get(b)!, section: read.name, option: b }, msg.incompatible(a, b), `remove ${b} (it only works on Windows) and keep ${a}`);
 }
-
 export function checkServerSection(read: ReadSection, problems: ProblemList): void {
   const at = (option: string, line = read.present.get(option) ?? read.line) => ({ line, section: read.name, option });
   requireKey(read, problems, 'ikey', 'add ikey = the integration key of your Duo RADIUS application (Duo Admin Panel)');
@@ -134,6 +134,7 @@ export function checkMain(read: ReadSection, problems: ProblemList): void {
   if (metrics && dashboard && metrics.value === dashboard.value)
     problems.error(at('dashboard_port'), `metrics_port and dashboard_port are both ${String(metrics.value)}`, 'give the dashboard and the metrics endpoint different ports');
   checkDashboard(read, problems);
+  checkLogging(read, problems);
   if (read.present.has('server') && !read.present.has('client'))
     problems.warn(at('server'), msg.ineffective('server', read.name, 'client is not set'), 'add client = the client section for that server, or remove server');
 }
@@ -157,4 +158,17 @@ function checkDashboard(read: ReadSection, problems: ProblemList): void {
 /** 127.0.0.0/8 and ::1. */
 export function isLoopback(address: string): boolean {
   return /^127\./.test(address) || address === '::1' || address === '0:0:0:0:0:0:0:1';
+}
+
+/** Duo refuses an unknown facility at start (reference §4.7); syslog_server needs log_syslog. */
+function checkLogging(read: ReadSection, problems: ProblemList): void {
+  const at = (option: string) => ({ line: read.present.get(option) ?? read.line, section: read.name, option });
+  const facility = str(read, 'syslog_facility');
+  if (read.present.has('syslog_facility') && facilityNumber(facility) === undefined)
+    problems.error(at('syslog_facility'), `Unknown syslog_facility: ${facility}`, 'use LOG_USER, LOG_DAEMON, LOG_AUTH, LOG_AUTHPRIV or LOG_LOCAL0 … LOG_LOCAL7');
+  const server = str(read, 'syslog_server');
+  if (server !== '' && parseSyslogServer(server) === undefined)
+    problems.error(at('syslog_server'), `syslog_server must be host or host:port, not ${server}`, 'e.g. syslog_server = 10.0.0.5:514');
+  if (read.present.has('syslog_server') && read.values.get('log_syslog')?.value !== true)
+    problems.warn(at('syslog_server'), msg.ineffective('syslog_server', read.name, 'log_syslog is not true'), 'set log_syslog = true, or remove it');
 }

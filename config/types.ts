@@ -32,6 +32,8 @@ export interface MainConfig {
   logStdout: boolean;
   logSyslog: boolean;
   syslogFacility: string;
+  /** syslog_server: '' for /dev/log. */
+  syslogServer: string;
   logDir: string;
   logMaxSize: number;
   logMaxFiles: number;

@@ -27,4 +27,6 @@ export type FromThread =
   /** The thread's engine took the sections of a reload. */
   | { type: 'reloaded' }
   /** A login event of this thread's engine (summary, primary or Duo call): the main thread logs it. */
-  | { type: 'event'; event: AnyLoginEvent };
+  | { type: 'event'; event: AnyLoginEvent }
+  /** One of this thread's log lines: the main thread writes it where its own lines go (files, syslog). */
+  | { type: 'log'; line: string };

@@ -17,7 +17,8 @@ import { startProxy } from './proxy.ts';
 
 const data = workerData as EngineThreadData;
 const port = parentPort!;
-const logger = createLogger({ level: data.logLevel }).child({ thread: data.index });
+// Lines go to the main thread, which writes them where its own go (authproxy.log, stdout, syslog).
+const logger = createLogger({ level: data.logLevel, destination: { write: (line: string) => port.postMessage({ type: 'log', line } satisfies FromThread) } as never }).child({ thread: data.index });
 const send = (m: FromThread) => port.postMessage(m);
 
 try {

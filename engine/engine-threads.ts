@@ -5,7 +5,7 @@
 // nats_url, on its own NATS connection.
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { BusHub } from '../adapters/bus/worker-bridge.ts';
-import type { Logger } from '../adapters/log/logger.ts';
+import { type Logger, rawDestination } from '../adapters/log/logger.ts';
 import { serveStore } from '../adapters/store/worker-bridge.ts';
 import type { ChallengeStore } from '../adapters/store/types.ts';
 import type { ProxyConfig } from '../config/index.ts';
@@ -83,6 +83,9 @@ export async function startEngineThreads(o: EngineThreadsOptions): Promise<Engin
       const onEvent = o.onEvent;
       worker.on('message', (m: FromThread) => m.type === 'event' && onEvent(m.event, index));
     }
+    // The thread's log lines go where the main thread's go (one writer per log file).
+    const sink = rawDestination(logger);
+    if (sink) worker.on('message', (m: FromThread) => m.type === 'log' && sink.write(m.line));
     let readyDone = false;
     let lastError: Error | undefined;
     worker.on('error', (err) => (lastError = err));

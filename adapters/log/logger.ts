@@ -40,3 +40,16 @@ export function createLogger(opts: { level?: string; destination?: NodeJS.Writab
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/** stdout as a pino destination (asynchronous, flushed by logger.flush()); `onClosedOutput` when the
+ *  reader went away (EPIPE: pino then stops writing to it). */
+export function stdoutDestination(onClosedOutput?: () => void): pino.DestinationStream & { write(line: string): void; flush(cb?: (err?: Error) => void): void } {
+  const dest = pino.destination({ dest: 1, sync: false });
+  if (onClosedOutput) dest.on('error', (err: NodeJS.ErrnoException) => err.code === 'EPIPE' && onClosedOutput());
+  return dest as never;
+}
+
+/** Where a logger writes (its pino destination), to pass lines through to it unchanged. */
+export function rawDestination(logger: Logger): { write(line: string): void } | undefined {
+  return (logger as unknown as Record<symbol, { write(line: string): void } | undefined>)[pino.symbols.streamSym];
+}

@@ -20,8 +20,9 @@ export function registerStart(program: Command): void {
     .option('--wait-for-nats', 'when [main] nats_url is set and no NATS server answers at start, keep retrying instead of exiting')
     .option('--grace <seconds>', 'on SIGTERM, how long running logins may take to finish', parseSeconds, 10)
     .action(async (opts) => {
-      const [{ createLogger }, { formatProblem, loadConfig, msg }, { startProxy }, { loadPrimaryFactory }, { connectBackplane }] = await Promise.all([
+      const [{ createLogger, stdoutDestination }, { openLogOutputs }, { formatProblem, loadConfig, msg }, { startProxy }, { loadPrimaryFactory }, { connectBackplane }] = await Promise.all([
         import('../../adapters/log/logger.ts'),
+        import('../../ops/logs/outputs.ts'),
         import('../../config/index.ts'),
         import('../../engine/proxy.ts'),
         import('../../engine/primary-loader.ts'),
@@ -32,8 +33,14 @@ export function registerStart(program: Command): void {
       // stdout (the log) closed, e.g. `authproxy start | head`: stop as on SIGTERM once running, at once
       // before that (issue 15 §6); never a stack trace.
       let onClosedOutput: () => void = () => process.exit(0);
-      const logger = createLogger({ level: opts.logLevel, onClosedOutput: () => onClosedOutput() });
       const loaded = loadConfig(file.path);
+      // The log goes where [main] says (ops/logs/outputs.ts): files, stdout, syslog; debug = true is
+      // --log-level debug.
+      const outputs = loaded.ok
+        ? openLogOutputs(loaded.config, stdoutDestination(() => onClosedOutput()), { onError: (what, err) => process.stderr.write(`authproxy: ${what}: ${err.message}\n`) })
+        : undefined;
+      const level = loaded.ok && loaded.config.main.debug && opts.logLevel === 'info' ? 'debug' : opts.logLevel;
+      const logger = createLogger({ level, ...(outputs ? { destination: outputs.lines as never } : { onClosedOutput: () => onClosedOutput() }) });
       for (const w of loaded.warnings) logger.warn({ event: 'config-warning' }, formatProblem(w));
       if (!loaded.ok) {
         for (const p of loaded.problems) process.stderr.write(`${formatProblem(p)}\n`);
@@ -43,8 +50,11 @@ export function registerStart(program: Command): void {
       // The flag is held to the rule of the setting: a listener alone would print ready and never answer.
       if (opts.role !== undefined && opts.role !== 'both' && loaded.config.main.natsServers.length === 0)
         usageError(`--role ${opts.role}: ${msg.roleNeedsNats(opts.role)}; set [main] nats_url in ${file.path}, or use --role both`);
-      // The lifecycle lines (ready, stopping, stopped) are a contract: printed whatever --log-level says.
-      const lifecycle = logger.child({}, { level: 'info' });
+      // The lifecycle lines (ready, stopping, stopped) are a contract: printed on stdout whatever
+      // --log-level and the log destinations say.
+      const lifecycle = createLogger({ level: 'info', destination: outputs!.lifecycle as never });
+      logger.info({ event: 'log-outputs', outputs: outputs!.describe, level }, `logging to ${outputs!.describe.join(', ')}`);
+      process.on('SIGUSR2', () => outputs!.reopen());
       let config = loaded.config;
       let mock: MockDuoServer | undefined;
       if (opts.mockDuo) {
@@ -63,7 +73,7 @@ export function registerStart(program: Command): void {
         const primaryFactory = await loadPrimaryFactory(config);
         // Loaded only when asked for: a proxy without metrics_port never loads prom-client.
         const recorder = config.main.metricsPort !== undefined ? (await import('../../ops/metrics/index.ts')).createMetricsRecorder() : undefined;
-        const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory, ...(recorder ? { onLoginEvent: recorder.observe } : {}) });
+        const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory, onLoginEvent: recorder ? (ev) => (outputs!.onLoginEvent(ev), recorder.observe(ev)) : outputs!.onLoginEvent });
         // Loaded only when asked for (the page, the SVG renderer): a proxy without dashboard_port never carries them.
         const dashboard = config.main.dashboardPort
           ? await (await import('../../dashboard/index.ts')).startDashboard({ config, bus: proxy.bus, logger: lifecycle }).catch(async (err: unknown) => {
@@ -103,6 +113,7 @@ export function registerStart(program: Command): void {
           await mock?.close();
           lifecycle.info({ event: 'stopped' }, 'stopped');
           logger.flush();
+          await outputs!.close();
           setTimeout(() => process.exit(0), 50);
         };
         onClosedOutput = () => void stop('stdout closed');

@@ -1,0 +1,101 @@
+// authproxy.log: our JSON lines in a file rotated by size (Duo's log_max_size / log_max_files), with
+// authproxy.log.1 the newest rotated copy. One writer, synchronous whole-line writes: a rotation happens
+// between two lines, so no line is lost, cut or written twice across it. reopen() (SIGUSR2) and a check
+// every second for a file that was moved or deleted under us let logrotate do the rotating instead.
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface RotatingFileOptions {
+  /** Bytes; a line that would take the file past it goes to a fresh file. 0: never rotate. */
+  maxSize: number;
+  /** Rotated copies kept (authproxy.log.1 … .N); 0: keep them all. */
+  maxFiles: number;
+  /** How often to look for an external rotation, ms; 0: never. */
+  checkEveryMs?: number;
+  /** A write failed (disk full, permissions): told once per failure streak, the line is dropped. */
+  onError?: (err: Error) => void;
+}
+
+export class RotatingFile {
+  private fd: number;
+  private size: number;
+  private failing = false;
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly o: RotatingFileOptions,
+  ) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.fd = openSync(path, 'a', 0o640);
+    this.size = fstatSync(this.fd).size;
+    const every = o.checkEveryMs ?? 1000;
+    if (every > 0) {
+      this.timer = setInterval(() => this.reopenIfMoved(), every);
+      this.timer.unref();
+    }
+  }
+
+  /** Appends one whole line (the caller's text ends with '\n'). */
+  write(line: string): void {
+    const bytes = Buffer.from(line, 'utf8');
+    try {
+      if (this.o.maxSize > 0 && this.size > 0 && this.size + bytes.length > this.o.maxSize) this.rotate();
+      let off = 0;
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off);
+      this.size += bytes.length;
+      this.failing = false;
+    } catch (err) {
+      if (!this.failing) this.o.onError?.(err as Error);
+      this.failing = true;
+    }
+  }
+
+  /** Close and open the path again: after logrotate moved the file (SIGUSR2), or to recover. */
+  reopen(): void {
+    try {
+      const fd = openSync(this.path, 'a', 0o640);
+      closeSync(this.fd);
+      this.fd = fd;
+      this.size = fstatSync(fd).size;
+    } catch (err) {
+      this.o.onError?.(err as Error);
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+  }
+
+  /** authproxy.log.(N-1) → .N … authproxy.log → .1, then a new authproxy.log. */
+  private rotate(): void {
+    closeSync(this.fd);
+    const keep = this.o.maxFiles > 0 ? this.o.maxFiles : highestCopy(this.path) + 1;
+    if (this.o.maxFiles > 0 && existsSync(`${this.path}.${keep}`)) unlinkSync(`${this.path}.${keep}`);
+    for (let i = keep - 1; i >= 1; i--) if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+    renameSync(this.path, `${this.path}.1`);
+    this.fd = openSync(this.path, 'a', 0o640);
+    this.size = 0;
+  }
+
+  private reopenIfMoved(): void {
+    let moved: boolean;
+    try {
+      moved = statSync(this.path).ino !== fstatSync(this.fd).ino;
+    } catch {
+      moved = true; // deleted
+    }
+    if (moved) this.reopen();
+  }
+}
+
+function highestCopy(path: string): number {
+  let n = 0;
+  while (existsSync(`${path}.${n + 1}`)) n++;
+  return n;
+}
