@@ -147,7 +147,7 @@ const MAIN_OPTIONS = [
   { name: 'log_syslog', type: 'bool', default: false, help: 'Send the JSON log lines to syslog as RFC 5424 messages, app name Authproxy: to /dev/log, or over UDP to syslog_server.' },
   { name: 'syslog_facility', type: 'string', default: 'LOG_USER', help: 'Syslog facility: LOG_USER, LOG_DAEMON, LOG_AUTH, LOG_AUTHPRIV, LOG_LOCAL0 … LOG_LOCAL7 (LOG_ optional, any case).' },
   { name: 'syslog_server', type: 'string', default: '', ours: true, help: 'host or host:port (default port 514): send syslog over UDP there instead of /dev/log.' },
-  { name: 'log_dir', type: 'string', default: 'log', defaultText: 'log/ beside the folder that holds the config file', help: 'Folder of authproxy.log and authevents.log; a relative path is resolved against the folder above the config file\'s (Duo: <install>/conf/authproxy.cfg logs to <install>/log). Created if missing.' },
+  { name: 'log_dir', type: 'string', default: 'log', help: 'Folder of authproxy.log and authevents.log (default: log/ beside the folder that holds the config file); a relative path is resolved against the folder above the config file\'s (Duo: <install>/conf/authproxy.cfg logs to <install>/log). Created if missing.' },
   { name: 'log_max_size', type: 'int', default: 10485760, min: 0, help: 'Bytes per log file before it rotates (authproxy.log → authproxy.log.1 …); 0: never.' },
   { name: 'log_max_files', type: 'int', default: 6, min: 0, help: 'Rotated copies kept (authproxy.log.1 … .N, the same for authevents.log); 0: all.' },
   { name: 'log_auth_events', type: 'bool', default: false, help: 'Write authevents.log in log_dir: Duo\'s auth events, byte for byte in Duo\'s format (docs/operations.md).' },
