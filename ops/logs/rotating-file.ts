@@ -72,25 +72,28 @@ export class RotatingFile {
     }
   }
 
-  /** authproxy.log.(N-1) → .N … authproxy.log → .1, then a new authproxy.log. */
+  /** authproxy.log.(N-1) → .N … authproxy.log → .1, then a new authproxy.log. The old descriptor stays
+   *  open until the new one is: if a rename fails, the line still goes somewhere. A file that was moved
+   *  away under us (logrotate, not yet noticed) is not renamed again: a fresh file is opened. */
   private rotate(): void {
-    closeSync(this.fd);
+    if (this.movedAway()) return this.reopen();
     const keep = this.o.maxFiles > 0 ? this.o.maxFiles : highestCopy(this.path) + 1;
     if (this.o.maxFiles > 0 && existsSync(`${this.path}.${keep}`)) unlinkSync(`${this.path}.${keep}`);
     for (let i = keep - 1; i >= 1; i--) if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
     renameSync(this.path, `${this.path}.1`);
-    this.fd = openSync(this.path, 'a', 0o640);
-    this.size = 0;
+    this.reopen();
+  }
+
+  private movedAway(): boolean {
+    try {
+      return statSync(this.path).ino !== fstatSync(this.fd).ino;
+    } catch {
+      return true; // deleted
+    }
   }
 
   private reopenIfMoved(): void {
-    let moved: boolean;
-    try {
-      moved = statSync(this.path).ino !== fstatSync(this.fd).ino;
-    } catch {
-      moved = true; // deleted
-    }
-    if (moved) this.reopen();
+    if (this.movedAway()) this.reopen();
   }
 }
 

@@ -1,0 +1,96 @@
+// The log formatters and the rotating file (ops/logs/): properties over any input.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { formatAuthEvent } from '../../ops/logs/authevents.ts';
+import { pyJsonString, pyUtcTimestamp } from '../../ops/logs/py-json.ts';
+import { RotatingFile } from '../../ops/logs/rotating-file.ts';
+import { facilityNumber, parseSyslogServer } from '../../ops/logs/syslog-config.ts';
+import { formatRfc5424, severityOf } from '../../ops/logs/syslog.ts';
+
+describe('log formats', () => {
+  test('py-json – any string: ASCII only, parses back to itself, and matches python3 json.dumps on a sample', () => {
+    const samples: string[] = [];
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const out = pyJsonString(s);
+        assert.match(out, /^[\x20-\x7e]*$/);
+        assert.equal(JSON.parse(out), s); // lone surrogates included: they travel as escapes
+        if (samples.length < 200) samples.push(s);
+      }),
+    );
+    // Python reads our JSON lines and writes them back: the same bytes.
+    const lines = samples.map((s) => `[${pyJsonString(s)}]`);
+    const back = execFileSync('python3', ['-c', 'import sys, json\nfor l in sys.stdin.read().split("\\n"): print(json.dumps(json.loads(l)))'], { input: lines.join('\n') }).toString().split('\n').slice(0, -1);
+    assert.deepEqual(back, lines);
+  });
+
+  test('py-json – timestamps as Python isoformat: microseconds, none when exactly 0', () => {
+    assert.equal(pyUtcTimestamp(Date.UTC(2020, 7, 27, 9, 37, 19, 123)), '2020-08-27T09:37:19.123000Z');
+    assert.equal(pyUtcTimestamp(Date.UTC(2020, 7, 27, 9, 37, 19, 0)), '2020-08-27T09:37:19Z');
+    fc.assert(fc.property(fc.integer({ min: 0, max: 4102444800000 }), (ms) => assert.match(pyUtcTimestamp(ms), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}000)?Z$/)));
+  });
+
+  test('authevents – reference §18 fact 48, key for key', () => {
+    const line = formatAuthEvent({ at: Date.UTC(2020, 7, 27, 9, 37, 19, 123), msg: 'Primary authentication successful - Active Directory authentication succeeded', username: 'alice', stage: 'Primary authentication', status: 'Allow', clientIp: '10.0.0.5', server: 'radius_server_auto', ikey: 'DIXXXXXXXXXXXXXXXXXX', factor: null, hostname: 'host' });
+    assert.equal(
+      line,
+      '{"timestamp": "2020-08-27T09:37:19.123000Z", "msg": "Primary authentication successful - Active Directory authentication succeeded", "username": "alice", "auth_stage": "Primary authentication", "status": "Allow", "client_ip": "10.0.0.5", "server_section": "radius_server_auto", "server_section_ikey": "DIXXXXXXXXXXXXXXXXXX", "factor": null, "hostname": "host"}\n',
+    );
+  });
+
+  test('syslog – RFC 5424 header for any facility, severity and text; the settings parsers', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 23 }), fc.constantFrom('debug', 'info', 'warn', 'error', 'fatal'), fc.string(), (facility, level, text) => {
+        const line = JSON.stringify({ level, msg: text });
+        const m = formatRfc5424({ facility, severity: severityOf(line), at: new Date(0), host: 'h o', app: 'Authproxy', pid: 7, msg: line });
+        const r = /^<(\d+)>1 1970-01-01T00:00:00\.000Z h_o Authproxy 7 - - (.*)$/s.exec(m);
+        assert.ok(r, m);
+        assert.equal(Number(r[1]) >> 3, facility);
+        assert.equal(r[2], line);
+      }),
+    );
+    assert.deepEqual(['LOG_USER', 'log_local3', 'daemon', 'LOG_NOPE'].map(facilityNumber), [1, 19, 3, undefined]);
+    assert.deepEqual(parseSyslogServer('10.0.0.5'), { host: '10.0.0.5', port: 514 });
+    assert.deepEqual(parseSyslogServer('[::1]:5514'), { host: '::1', port: 5514 });
+    assert.equal(parseSyslogServer('a:b:c:99999'), undefined);
+  });
+
+  test('rotating file – any lines, sizes and counts: all lines once, in order, across the copies; no copy over the size unless one line is', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ minLength: 0, maxLength: 120 }), { maxLength: 60 }), fc.integer({ min: 1, max: 400 }), (texts, maxSize) => {
+        const dir = mkdtempSync(join(tmpdir(), 'authproxy-rot-'));
+        try {
+          const f = new RotatingFile(join(dir, 'a.log'), { maxSize, maxFiles: 0, checkEveryMs: 0 });
+          const lines = texts.map((t, i) => `${i} ${t.replace(/\n/g, ' ')}\n`);
+          for (const l of lines) f.write(l);
+          f.close();
+          const copies = readdirSync(dir).filter((n) => /^a\.log\.\d+$/.test(n)).sort((a, b) => Number(b.split('.').pop()) - Number(a.split('.').pop()));
+          const all = [...copies, 'a.log'].map((n) => readFileSync(join(dir, n), 'utf8'));
+          assert.equal(all.join(''), lines.join(''));
+          for (const text of all.slice(0, -1)) assert.ok(Buffer.byteLength(text) <= maxSize || text.split('\n').length === 2);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('rotating file – log_max_files keeps that many copies, the newest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'authproxy-rot-'));
+    try {
+      const f = new RotatingFile(join(dir, 'a.log'), { maxSize: 10, maxFiles: 2, checkEveryMs: 0 });
+      for (let i = 0; i < 6; i++) f.write(`line ${i}..\n`);
+      f.close();
+      assert.deepEqual(readdirSync(dir).sort(), ['a.log', 'a.log.1', 'a.log.2']);
+      assert.deepEqual(['a.log.2', 'a.log.1', 'a.log'].map((n) => readFileSync(join(dir, n), 'utf8')), ['line 3..\n', 'line 4..\n', 'line 5..\n']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
