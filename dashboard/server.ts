@@ -115,10 +115,20 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, s
   if (path === '/api/servers') return json(res, 200, s.servers);
   const diagram = /^\/api\/diagram\/([^/]+)$/.exec(path);
   if (diagram) {
-    const server = s.servers.find((x) => x.name === decodeURIComponent(diagram[1]!));
+    const name = safeDecode(diagram[1]!);
+    const server = s.servers.find((x) => x.name === name);
     if (!server) return json(res, 404, { error: 'no such server section' });
     return json(res, 200, await s.diagram(server.mode));
   }
   if (path === '/api/status') return json(res, 200, s.status());
   return json(res, 404, { error: 'not found' });
+}
+
+/** A path segment decoded, or undefined when its %-escapes are broken (then no section matches). */
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

@@ -61,6 +61,8 @@ describe('dashboard http', () => {
     assert.match(((await bad.json()) as { error: string }).error, /limit must be a whole number from 1 to 1000/);
     assert.equal((await get('/api/logins/not-a-login', bearer)).status, 404);
     assert.equal((await get('/../../etc/passwd', bearer)).status, 404);
+    assert.equal((await get('/api/diagram/%E0%A4%A', bearer)).status, 404, 'a broken escape is a 404, not a 500');
+    assert.equal((await get('/api/diagram/radius_server_duo_only', bearer)).status, 200);
   });
 
   test('dashboard http – a passcode, a primary password and the State never appear in the API or the stream', async () => {
