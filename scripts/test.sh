@@ -30,4 +30,13 @@ fi
 npx tsc --noEmit
 npx eslint --quiet .
 npm run --silent gen:check
-node --import tsx --test --test-concurrency=2 --test-timeout=300000 $(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+# The tests' temporary files go to one folder, and their output to a file, so that both can be searched
+# for the tests' secrets afterwards (scripts/check-secrets.ts: no password, passcode, shared secret or skey
+# may reach a log, an event or an error).
+suite_tmp="$(mktemp -d)"
+output="$(mktemp)"
+trap 'rm -rf "$suite_tmp" "$output"' EXIT
+status=0
+TMPDIR="$suite_tmp" node --import tsx --test --test-concurrency=2 --test-timeout=300000 $(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort) 2>&1 | tee "$output" || status=$?
+node --import tsx scripts/check-secrets.ts "$output" "$suite_tmp" || status=1
+exit "$status"
