@@ -1,7 +1,8 @@
-// What [main] metrics_port costs a login (issue 11 §2): two proxies started alike on the same mock Duo,
-// one without and one with the metrics endpoint, scraped 4 times a second while it works (Prometheus
-// scrapes every 15 s: this is the harsh case). Same load against each, in alternating order, several
-// rounds; the medians of logins/s and of proxy CPU per login, and their ratios (target: with/without ≥ 0.9).
+// What [main] metrics_port and Duo's log files cost a login (issue 11 §2): three proxies started alike on
+// the same mock Duo: without either, with the metrics endpoint, and with it plus authproxy.log and
+// authevents.log written; the endpoints scraped 4 times a second while they work (Prometheus scrapes
+// every 15 s: this is the harsh case). Same load against each, in rotating order, several rounds; the
+// medians of logins/s and of proxy CPU per login, and their ratios to "off" (target ≥ 0.9).
 import { writeFile } from 'node:fs/promises';
 import type { AnyLoginEvent } from '../../machines/login-events.ts';
 import { loginEventFeed } from '../../ops/metrics/from-events.ts';
@@ -15,25 +16,31 @@ import { cpuOf, type Ready, spawnReady } from './spawn-ready.ts';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function metricsOnOff(o: { dir: string; duoSection: string; quick: boolean }): Promise<void> {
-  const [offPort, onPort, metricsPort] = [await freePort('udp'), await freePort('udp'), await freePort('tcp')];
+  const [offPort, onPort, filesPort, metricsPort, metricsPort2] = [await freePort('udp'), await freePort('udp'), await freePort('udp'), await freePort('tcp'), await freePort('tcp')];
   const cfg = (port: number, main: string) => `[main]\nhttp_ca_certs_file=ca.pem\n${main}\n[radius_server_duo_only]\n${o.duoSection}\nport=${port}\n`;
   await writeFile(join(o.dir, 'metrics-off.cfg'), cfg(offPort, ''));
   await writeFile(join(o.dir, 'metrics-on.cfg'), cfg(onPort, `metrics_port=${metricsPort}`));
+  // Metrics and Duo's log files: authproxy.log and authevents.log written for every login.
+  await writeFile(join(o.dir, 'metrics-files.cfg'), cfg(filesPort, `metrics_port=${metricsPort2}\nlog_file=true\nlog_auth_events=true\nlog_dir=${join(o.dir, 'log')}`));
   const start = (name: string) => spawnReady([AUTHPROXY_BIN, 'start', '-c', join(o.dir, name), '--log-level', 'warn'], { timeoutMs: 30_000 });
-  const off = await start('metrics-off.cfg');
-  const on = await start('metrics-on.cfg').catch(async (e) => {
-    await off.stop();
+  const started: Ready[] = [];
+  try {
+    for (const name of ['metrics-off.cfg', 'metrics-on.cfg', 'metrics-files.cfg']) started.push(await start(name));
+  } catch (e) {
+    await Promise.all(started.map((p) => p.stop()));
     throw e;
-  });
+  }
+  const [off, on, files] = started as [Ready, Ready, Ready];
   let scrapes = 0;
   const scraper = setInterval(() => {
-    void fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
-      async (r) => {
-        await r.text();
-        scrapes++;
-      },
-      () => {},
-    );
+    for (const port of [metricsPort, metricsPort2])
+      void fetch(`http://127.0.0.1:${port}/metrics`).then(
+        async (r) => {
+          await r.text();
+          scrapes++;
+        },
+        () => {},
+      );
   }, 250);
   try {
     const count = o.quick ? 600 : 4000;
@@ -43,32 +50,35 @@ export async function metricsOnOff(o: { dir: string; duoSection: string; quick: 
       const cpu = ((await cpuOf(proxy.proc.pid!)) - cpu0) / Math.max(1, r.answered);
       return { rate: r.perSecond, cpu, lost: r.lost };
     };
-    await run(off, offPort);
-    await run(on, onPort);
+    const variants = [
+      { name: 'off             ', proxy: off, port: offPort, runs: [] as { rate: number; cpu: number; lost: number }[] },
+      { name: 'metrics         ', proxy: on, port: onPort, runs: [] as { rate: number; cpu: number; lost: number }[] },
+      { name: 'metrics + files ', proxy: files, port: filesPort, runs: [] as { rate: number; cpu: number; lost: number }[] },
+    ];
+    for (const v of variants) await run(v.proxy, v.port); // warm-up
     const rounds = o.quick ? 2 : 5;
-    const offR: { rate: number; cpu: number; lost: number }[] = [];
-    const onR: typeof offR = [];
     for (let i = 0; i < rounds; i++) {
-      // Alternate which goes first, so neither always gets the cooler machine.
-      if (i % 2 === 0) {
-        offR.push(await run(off, offPort));
-        onR.push(await run(on, onPort));
-      } else {
-        onR.push(await run(on, onPort));
-        offR.push(await run(off, offPort));
+      // Rotate which goes first, so none always gets the cooler machine.
+      for (let k = 0; k < variants.length; k++) {
+        const v = variants[(i + k) % variants.length]!;
+        v.runs.push(await run(v.proxy, v.port));
       }
     }
-    const [rOff, rOn] = [median(offR.map((r) => r.rate)), median(onR.map((r) => r.rate))];
-    const [cOff, cOn] = [median(offR.map((r) => r.cpu)), median(onR.map((r) => r.cpu))];
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const counted = Number(/^authproxy_logins_total\{[^}]*result="accept"[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
-    console.log(`\nmetrics_port on vs off (duo_only, push approved at once, c=16, ${rounds} alternating rounds of ${count}, /metrics scraped every 250 ms: ${scrapes} scrapes):`);
-    console.log(`  off  ${rOff.toFixed(0).padStart(6)} logins/s   proxy CPU ${cOff.toFixed(0)} µs/login   lost ${offR.reduce((a, r) => a + r.lost, 0)}`);
-    console.log(`  on   ${rOn.toFixed(0).padStart(6)} logins/s   proxy CPU ${cOn.toFixed(0)} µs/login   lost ${onR.reduce((a, r) => a + r.lost, 0)}   (the endpoint counted ${counted} accepted logins)`);
-    console.log(`  ratio on/off: rate ${(rOn / rOff).toFixed(3)} (target ≥ 0.9), CPU per login ${(cOn / cOff).toFixed(3)}`);
+    console.log(`\nmetrics_port and log files on vs off (duo_only, push approved at once, c=16, ${rounds} rotating rounds of ${count}, /metrics scraped every 250 ms: ${scrapes} scrapes):`);
+    const [rOff, cOff] = [median(variants[0]!.runs.map((r) => r.rate)), median(variants[0]!.runs.map((r) => r.cpu))];
+    for (const v of variants) {
+      const [rate, cpu] = [median(v.runs.map((r) => r.rate)), median(v.runs.map((r) => r.cpu))];
+      console.log(
+        `  ${v.name} ${rate.toFixed(0).padStart(6)} logins/s   proxy CPU ${cpu.toFixed(0)} µs/login   lost ${v.runs.reduce((a, r) => a + r.lost, 0)}` +
+          (v.proxy === off ? '' : `   ratio to off: rate ${(rate / rOff).toFixed(3)} (target ≥ 0.9), CPU ${(cpu / cOff).toFixed(3)}`),
+      );
+    }
+    console.log(`  (the metrics endpoint counted ${counted} accepted logins)`);
   } finally {
     clearInterval(scraper);
-    await Promise.all([off.stop(), on.stop()]);
+    await Promise.all(started.map((p) => p.stop()));
   }
 }
 
