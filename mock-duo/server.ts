@@ -14,7 +14,7 @@ import type { Handle } from './core.ts';
 import type { CoreRequest } from './exchange.ts';
 import type { Fixture, FixtureInput } from './fixture.ts';
 import { loadFixtureFile } from './fixture.ts';
-import { createMockDuo, type MockDuo } from './index.ts';
+import { createMockCore, type MockCore } from './mock.ts';
 import { generateMockTls } from './tls.ts';
 
 export interface StartMockDuoOptions {
@@ -37,7 +37,7 @@ export interface MockDuoServer {
   caPem?: string;
   caFile?: string;
   /** The in-process API of the mock behind the server. */
-  mock: MockDuo;
+  mock: MockCore;
   close(): Promise<void>;
 }
 
@@ -184,7 +184,7 @@ export async function startMockDuoServer(opts: StartMockDuoOptions): Promise<Moc
     if (!loaded.ok) throw new FixtureError(loaded.errors);
     fixture = loaded.value;
   }
-  const mock = createMockDuo({ fixture, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const mock = createMockCore({ fixture, ...(opts.clock ? { clock: opts.clock } : {}) });
   const scheme = opts.http ? 'http' : 'https';
   const tls = opts.http ? undefined : await generateMockTls();
   let actualPort = opts.port ?? 0;
