@@ -13,6 +13,7 @@ import { type LoadReport, pap, percentile, runLoad } from '../simulator/load.ts'
 import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, AUTHPROXY_BIN, approvingUser, startMockDuoChild } from './lib/mock-duo-child.ts';
 import { cpuOf, spawnReady } from './lib/spawn-ready.ts';
 import { holdMemory } from './lib/hold-memory.ts';
+import { loggingCost } from './lib/logging-cost.ts';
 import { Client } from 'ldapts';
 import * as slapd from '../test/harness/slapd.ts';
 
@@ -146,6 +147,11 @@ try {
       `(${hold.perLoginKiB.toFixed(1)} KiB per waiting login); ` +
       `Status-Server RTT while waiting p50 ${percentile(rtts, 50).toFixed(2)} ms p99 ${percentile(rtts, 99).toFixed(2)} ms (${rtts.length}/50 answered); ` +
       `then answered ${hold.held.answered}, lost ${hold.held.lost}`,
+  );
+  const logs = await loggingCost({ dir, bin, duo, secret: SECRET, ports: [ports.duoOnly + 6, ports.duoOnly + 7], concurrency: 16, count: N(3000), rounds: 3 });
+  console.log(
+    `\nlog files (duo_only, c=16, median of 3 alternating runs): nothing logged per login ${logs.off.toFixed(0)}/s, ` +
+      `log_file + log_auth_events at info ${logs.on.toFixed(0)}/s (wrote ${logs.files.join(', ')}): ratio ${logs.ratio.toFixed(3)} (target >= 0.9)`,
   );
   console.log('\nFor scale (the issue, measured on this machine): Duo proxy 4.0.2 does 61-65 logins/s at c=1, 84-94 at c=16 (p99 ~320 ms), ~100 at c=128, 500 waiting pushes in 110 MB, loses ~13 % of a 500-wide burst.');
 } finally {
