@@ -1,5 +1,6 @@
 // Attributes as text for logs. Passwords, CHAP/MS-CHAP responses, tunnel passwords and key material are
-// never printed, only `<redacted>`; EAP-Message shows its size only (it may carry inner credentials).
+// never printed, only `<redacted>`; EAP-Message (it may carry inner credentials) and State (a challenge's
+// key) show their size only.
 import type { WireAttribute } from '../../machines/contracts.ts';
 import { decodeValue, entries, entryName } from './attributes.ts';
 import type { RawAttribute } from './codec/types.ts';
@@ -22,7 +23,8 @@ const SECRET_NAMES = new Set([
   'MS-Old-ARAP-Password',
   'MS-New-ARAP-Password',
 ]);
-const SIZE_ONLY = new Set(['EAP-Message']);
+// A State is a challenge's key: whoever reads it may answer the challenge. Its size only.
+const SIZE_ONLY = new Set(['EAP-Message', 'State']);
 
 function quote(s: string): string {
   return JSON.stringify(s);

@@ -7,6 +7,7 @@ import { silentLogger } from '../log/logger.ts';
 import { toRaw, toWire } from './attributes.ts';
 import { checkRequest, decodePacket } from './codec/decode.ts';
 import { encodeReply, type ReplyTarget } from './codec/encode.ts';
+import { describeAttributes } from './attribute-format.ts';
 import { Attr, type Packet, type RawAttribute, type Secret } from './codec/types.ts';
 import { type BacklogMarker, sendBacklogMarker } from './backlog-marker.ts';
 import { createDropLog } from './drop-log.ts';
@@ -182,6 +183,8 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     const token = cache.begin(key, fp);
     st.inFlight++;
     logger.debug({ event: 'radius_request', client: ip, port: rinfo.port, id: packet.id, server: section.name }, `Received new request id ${packet.id}`);
+    // debug: the packet, its secrets redacted (reference §5.3 "Packet dump"; attribute-format.ts).
+    if (logger.isLevelEnabled?.('debug')) logger.debug({ event: 'radius_packet', direction: 'received', client: ip, port: rinfo.port, id: packet.id, code: packet.code, attributes: describeAttributes(packet.attributes) }, `Packet dump - received from ${ip}`);
     const req: RadiusRequest = {
       server: section.name,
       clientIp: ip,
@@ -245,6 +248,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     }
     cache.complete(p.key, p.token, r.bytes);
     st.answered++;
+    if (logger.isLevelEnabled?.('debug')) logger.debug({ event: 'radius_packet', direction: 'sent', client: ip, port: rinfo.port, id: target.id, code: reply.code, attributes: describeAttributes(replyAttributes(reply)) }, `Packet dump - sent to ${ip}`);
     send(p.listener, p.socket, r.bytes, rinfo);
   }
 

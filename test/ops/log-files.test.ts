@@ -102,6 +102,11 @@ describe('log files', () => {
     assert.equal(new Set(logins.map((l) => l.loginId)).size, LOGINS);
     assert.ok(logins.every((l) => l.user === 'alice' && l.reason === 'duo_allow' && l.factor === 'push' && typeof l.preauthMs === 'number'));
     assert.ok(parsed.some((l) => l.event === 'login-transition'), 'debug = true logs the transitions');
+    // ... and the packets, redacted: the password and the State by their size or <redacted> only.
+    const dumps = parsed.filter((l) => l.event === 'radius_packet').map((l) => ({ direction: l.direction, attributes: l.attributes as string[] }));
+    assert.ok(dumps.some((d) => d.direction === 'received' && d.attributes.includes('User-Password=<redacted>')));
+    assert.ok(dumps.some((d) => d.direction === 'sent' && d.attributes.includes('State=<44 bytes>')));
+    assert.ok(dumps.some((d) => d.direction === 'received' && d.attributes.includes('State=<44 bytes>')));
     assert.ok(parsed.some((l) => l.event === 'stopped'), 'the last line reached the file');
     for (const name of names.filter((n) => /\.\d+$/.test(n))) {
       const size = Buffer.byteLength(await readFile(join(logDir(), name), 'utf8'));
