@@ -1,4 +1,5 @@
 // [main] metrics_port through `authproxy start` (issue 11 §2): /healthz, /readyz, /metrics scraped and
+// (and, on the way, an option without effect reported at start);
 // parsed while a push waits (in flight) and after it (the login counted), a packet with a wrong secret
 // counted as dropped; on 127.0.0.1 by default.
 import assert from 'node:assert/strict';
@@ -27,7 +28,12 @@ test('metrics process – health, readiness and /metrics of a running proxy', as
   const dir = await mkdtemp(join(tmpdir(), 'authproxy-metrics-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const [udp, tcp] = [await freePort('udp'), await freePort('tcp')];
-  const proxy = await startProxyProcess(dir, 'metrics', duoOnlyConfig(udp, `metrics_port=${tcp}`), ['--mock-duo', FIXTURE]);
+  const proxy = await startProxyProcess(dir, 'metrics', duoOnlyConfig(udp, `metrics_port=${tcp}\nfips_mode=true`), ['--mock-duo', FIXTURE]);
+  // An option read for compatibility is said at start, in check-config's words (issue 11 §3).
+  assert.ok(
+    proxy.lines.some((l) => l.event === 'config-warning' && /metrics\.cfg:3 \[main\] fips_mode: accepted for compatibility, has no effect here; FIPS is a property of the OpenSSL/.test(String(l.msg))),
+    JSON.stringify(proxy.lines.filter((l) => l.event === 'config-warning')),
+  );
   t.after(() => proxy.kill());
   const base = (proxy.ready as unknown as { metrics: string }).metrics;
   assert.equal(base, `http://127.0.0.1:${tcp}`, 'metrics_interface defaults to 127.0.0.1');
