@@ -1,7 +1,6 @@
 // [main] metrics_port through `authproxy start` (issue 11 §2): /healthz, /readyz, /metrics scraped and
-// (and, on the way, an option without effect reported at start);
 // parsed while a push waits (in flight) and after it (the login counted), a packet with a wrong secret
-// counted as dropped; on 127.0.0.1 by default.
+// counted as dropped; on 127.0.0.1 by default. On the way: an option without effect reported at start.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
