@@ -20,6 +20,12 @@ export function registerStart(program: Command): void {
     .option('--wait-for-nats', 'when [main] nats_url is set and no NATS server answers at start, keep retrying instead of exiting')
     .option('--grace <seconds>', 'on SIGTERM, how long running logins may take to finish', parseSeconds, 10)
     .action(async (opts) => {
+      // SIGHUP's default action ends the process: a `systemctl reload` while starting must not. Until the
+      // proxy runs there is nothing to reload into; it says so (the file is read as it starts anyway).
+      let onHangup = (): void => {
+        process.stderr.write('authproxy: SIGHUP while starting: ignored (the configuration is being read now)\n');
+      };
+      process.on('SIGHUP', () => onHangup());
       const [{ createLogger, stdoutDestination }, { openLogOutputs }, { formatProblem, loadConfig, msg }, { startProxy }, { loadPrimaryFactory }, { connectBackplane }] = await Promise.all([
         import('../../adapters/log/logger.ts'),
         import('../../ops/logs/outputs.ts'),
@@ -120,14 +126,14 @@ export function registerStart(program: Command): void {
         // SIGHUP re-reads the file (ops/reload.ts), one reload at a time; not once stopping.
         let running = config;
         let reloads = Promise.resolve();
-        process.on('SIGHUP', () => {
+        onHangup = () => {
           if (stopping) return;
           reloads = reloads.then(async () => {
             const { reloadConfig } = await import('../../ops/reload.ts');
             const m = mock;
             running = await reloadConfig({ file: file.path, proxy, running, logger: lifecycle, ...(m ? { adjust: (c: ProxyConfig) => pointAtMock(c, m) } : {}) });
           });
-        });
+        };
         process.on('SIGTERM', () => void stop('SIGTERM'));
         process.on('SIGINT', () => void stop('SIGINT'));
       } catch (err) {
