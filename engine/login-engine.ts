@@ -2,9 +2,7 @@
 // keeps open challenges in the ChallengeStore, publishes every transition (redacted) on
 // authproxy.events.<server>.<loginId>, and answers on the login's reply subject.
 import { createActor, fromPromise } from 'xstate';
-import { entries } from '../adapters/radius/attributes.ts';
-import { lookupAttribute } from '../adapters/radius/dictionary/index.ts';
-import { Attr, decodePasswordText, unhidePassword } from '../adapters/radius/codec/index.ts';
+import { Attr } from '../adapters/radius/codec/index.ts';
 import { Subjects } from '../adapters/bus/subjects.ts';
 import type { Bus } from '../adapters/bus/types.ts';
 import type { LoginRequestMessage } from '../adapters/bus/login-rpc.ts';
@@ -34,7 +32,8 @@ import { transitionEdgeIds } from '../machines/diagram.ts';
 import { loginEventFromInspection } from '../machines/redact.ts';
 import { rejectReply } from '../machines/reply.ts';
 import { newChallengeState } from './challenge-state.ts';
-import { type LoginIdentity, LoginRecorder, type LoginTrail, newTrail } from './login-recorder.ts';
+import { type LoginIdentity, LoginRecorder, type LoginTrail, newTrail, trailOf, UNKNOWN_STATE } from './login-recorder.ts';
+import { readRequest } from './read-request.ts';
 
 /** Everything the engine needs to know about one server section. */
 export interface EngineServer {
@@ -345,60 +344,4 @@ function provideFor(s: EngineServer, recorders: WeakMap<object, LoginRecorder>) 
       }),
     },
   });
-}
-
-/** Words for a State the store would not give (the State itself is never logged). */
-const UNKNOWN_STATE: Record<'unknown' | 'wrong-server' | 'wrong-ip' | 'wrong-user', string> = {
-  unknown: 'no such State (never issued, expired or already used)',
-  'wrong-server': 'the State was issued by another server section or Duo integration',
-  'wrong-ip': 'the State was issued to another client IP',
-  'wrong-user': 'the State was issued for another User-Name',
-};
-
-/** A stored trail, or a fresh one for a challenge stored by an engine that kept none. */
-function trailOf(t: unknown): LoginTrail {
-  const o = (typeof t === 'object' && t !== null ? t : {}) as Partial<LoginTrail>;
-  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
-  const trail: LoginTrail = { primaryMs: n(o.primaryMs), preauthMs: n(o.preauthMs), authMs: n(o.authMs) };
-  if (typeof o.txid === 'string') trail.txid = o.txid;
-  return trail;
-}
-
-interface RequestView {
-  username: string | undefined;
-  password: string | undefined;
-  passwordUndecodable: boolean;
-  clientIpAttrValue: string | undefined;
-  state: string | undefined;
-}
-
-/** The few attributes the login logic reads, decoded; User-Password unhidden with the section secret.
- *  One pass over the attributes (findValues per name would decode the whole list four times). */
-function readRequest(req: LoginRequestMessage, secret: string, server: EngineServer): RequestView {
-  const ipAttr = lookupAttribute(server.clientIpAttr);
-  let userName: Buffer | undefined;
-  let hidden: Buffer | undefined;
-  let stateBytes: Buffer | undefined;
-  let ipValue: Buffer | undefined;
-  for (const e of entries(req.attributes)) {
-    if (e.vendorId === 0 && e.type === Attr.UserName) userName ??= e.value;
-    else if (e.vendorId === 0 && e.type === Attr.UserPassword) hidden ??= e.value;
-    else if (e.vendorId === 0 && e.type === Attr.State) stateBytes ??= e.value;
-    if (ipAttr !== undefined && e.vendorId === ipAttr.vendorId && e.type === ipAttr.type) ipValue ??= e.value;
-  }
-  let password: string | undefined;
-  let passwordUndecodable = false;
-  if (hidden !== undefined) {
-    const bytes = unhidePassword(hidden, secret, Buffer.from(req.authenticator, 'base64'));
-    const text = bytes.ok ? decodePasswordText(bytes.value, server.pwCodec) : { ok: false as const };
-    if (text.ok) password = text.text;
-    else passwordUndecodable = true;
-  }
-  return {
-    username: userName?.toString('utf8'),
-    password,
-    passwordUndecodable,
-    clientIpAttrValue: ipValue?.toString('utf8'),
-    state: stateBytes?.toString('latin1'),
-  };
 }

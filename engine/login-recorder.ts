@@ -177,3 +177,20 @@ export function dropSummary(who: LoginIdentity, reason: LoginReason, detail: str
   new LoginRecorder(who, newTrail(), 1, '', emit, now).summary(reply, true, { reason, reasonText: reasonText(reason, { detail }), rounds: 1, startedAt: at });
   return reply;
 }
+
+/** Words for a State the store would not give (the State itself is never logged). */
+export const UNKNOWN_STATE: Record<'unknown' | 'wrong-server' | 'wrong-ip' | 'wrong-user', string> = {
+  unknown: 'no such State (never issued, expired or already used)',
+  'wrong-server': 'the State was issued by another server section or Duo integration',
+  'wrong-ip': 'the State was issued to another client IP',
+  'wrong-user': 'the State was issued for another User-Name',
+};
+
+/** A stored trail, or a fresh one for a challenge stored by an engine that kept none. */
+export function trailOf(t: unknown): LoginTrail {
+  const o = (typeof t === 'object' && t !== null ? t : {}) as Partial<LoginTrail>;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+  const trail: LoginTrail = { primaryMs: n(o.primaryMs), preauthMs: n(o.preauthMs), authMs: n(o.authMs) };
+  if (typeof o.txid === 'string') trail.txid = o.txid;
+  return trail;
+}
