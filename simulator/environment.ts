@@ -12,6 +12,9 @@ import { type RunningProxy, startProxy } from '../engine/proxy.ts';
 import type { Fixture, FixtureInput } from '../mock-duo/fixture.ts';
 import { loadFixtureFile } from '../mock-duo/fixture.ts';
 import { type MockDuoServer, startMockDuoServer } from '../mock-duo/server.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ChildProxy, rewriteConfig, type SectionEdit, startChildProxy } from './child-proxy.ts';
 import type { DeviceSettings } from './device.ts';
 import { type SimulatedPrimary, startSimulatedPrimary } from './primary.ts';
 import type { Scenario } from './scenario/schema.ts';
@@ -90,14 +93,16 @@ function secretFor(section: ServerSection, ip: string): string | undefined {
   return undefined;
 }
 
-async function startConfigTarget(s: Scenario, file: string, server: string | undefined, ports: 'free' | 'config'): Promise<PreparableEnvironment> {
+async function startConfigTarget(s: Scenario, file: string, server: string | undefined, ports: 'free' | 'config', how: 'in-process' | 'child'): Promise<PreparableEnvironment> {
   const loaded = loadConfig(file);
   if (!loaded.ok) throw new SetupError(loaded.problems.map(formatProblem));
   const notes: string[] = [];
   const original = loaded.config;
   const mock = await startMock(s, original);
   const primaries: SimulatedPrimary[] = [];
+  const primaryPorts = new Map<string, number>();
   let proxy: RunningProxy | undefined;
+  let child: ChildProxy | undefined;
   try {
     // Each configured port gets a free loopback port (sections sharing a port still share one), so a
     // scenario never collides with a proxy already running on 1812; `ports: config` keeps them.
@@ -105,6 +110,10 @@ async function startConfigTarget(s: Scenario, file: string, server: string | und
     for (const srv of original.servers) if (!portMap.has(srv.port)) portMap.set(srv.port, ports === 'config' ? srv.port : await freeUdpPort());
     const config: ProxyConfig = structuredClone(original);
     config.main.natsServers = [];
+    // A simulation neither reads nor leaves BlastRADIUS state next to the (production) file.
+    if (original.main.maStateFile !== '' && existsSync(resolve(original.dir, original.main.maStateFile)))
+      notes.push(`[main] ma_state_file is not read: the run starts with no learned Message-Authenticator clients and keeps them in memory`);
+    config.main.maStateFile = '';
     if (original.main.natsUrl !== undefined) notes.push('[main] nats_url is not used: the simulated proxy runs in one process');
     // The proxy runs in this process with its logins only: say which [main] services it leaves out.
     for (const [set, option] of [
@@ -125,6 +134,7 @@ async function startConfigTarget(s: Scenario, file: string, server: string | und
         const p = await startSimulatedPrimary(s.primary.radius, client.secret);
         primaries.push(p);
         client.hosts = [{ host: '127.0.0.1', port: p.port }];
+        primaryPorts.set(client.name, p.port);
         notes.push(`[${client.name}] goes to the simulated RADIUS primary on 127.0.0.1:${p.port}`);
       }
     }
@@ -169,13 +179,18 @@ async function startConfigTarget(s: Scenario, file: string, server: string | und
       async prepare(devices) {
         for (const x of devices) destination(x.device, x.server);
         try {
-          proxy = await startProxy({ config, logger: silentLogger(), primaryFactory });
+          if (how === 'child') {
+            child = await startChildProxy(file, rewriteConfig(readFileSync(file, 'utf8'), childEdits(config, mock, primaryPorts)));
+            notes.push('the proxy runs as `authproxy start` on a copy of the file carrying the changes above');
+          }
+          else proxy = await startProxy({ config, logger: silentLogger(), primaryFactory });
         } catch (err) {
           throw new SetupError([`target.config: the proxy could not start: ${(err as Error).message}`]);
         }
       },
       async stop() {
         await proxy?.stop(500);
+        await child?.stop();
         await Promise.all(primaries.map((p) => p.close()));
         await mock?.close();
       },
@@ -185,6 +200,30 @@ async function startConfigTarget(s: Scenario, file: string, server: string | und
     await mock?.close();
     throw err;
   }
+}
+
+/** The in-memory changes, as edits of the file for `authproxy start` (target.process: child). */
+function childEdits(config: ProxyConfig, mock: MockDuoServer | undefined, primaryPorts: ReadonlyMap<string, number>): Map<string, SectionEdit> {
+  const edits = new Map<string, SectionEdit>();
+  const duo = mock ? (['api_host', 'api_port', 'http_proxy_host', 'http_proxy_port'] as const) : [];
+  for (const srv of config.servers) {
+    const added = srv.radiusClients.filter((c) => c.n === 0);
+    edits.set(srv.name, {
+      drop: ['port', 'interface', ...duo],
+      add: [
+        ['port', srv.port],
+        ['interface', '127.0.0.1'],
+        ...(mock ? ([['api_host', 'localhost'], ['api_port', mock.port]] as const) : []),
+        ...added.flatMap((c, k) => [[`radius_ip_${9001 + k}`, c.value], [`radius_secret_${9001 + k}`, c.secret]] as const),
+      ],
+    });
+  }
+  for (const [name, port] of primaryPorts) edits.set(name, { drop: ['host', /^host_\d+$/, 'port', /^port_\d+$/], add: [['host', '127.0.0.1'], ['port', port]] });
+  edits.set('main', {
+    drop: ['nats_url', 'dashboard_port', 'metrics_port', 'ma_state_file', ...(mock ? ['http_ca_certs_file', 'http_proxy_host', 'http_proxy_port'] : [])],
+    add: [['ma_state_file', ''], ...(mock?.caFile ? ([['http_ca_certs_file', mock.caFile]] as const) : [])],
+  });
+  return edits;
 }
 
 export interface PreparableEnvironment extends Environment {
@@ -229,7 +268,7 @@ function probe(host: string, port: number, secret: string): Promise<string | und
 }
 
 export async function startEnvironment(s: Scenario): Promise<PreparableEnvironment> {
-  if ('config' in s.target) return startConfigTarget(s, s.target.config, s.target.server, s.target.ports);
+  if ('config' in s.target) return startConfigTarget(s, s.target.config, s.target.server, s.target.ports, s.target.process);
   const t = s.target.radius;
   try {
     await lookup(t.host);

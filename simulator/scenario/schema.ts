@@ -143,6 +143,8 @@ const targetSchema = z.union([
     server: z.string().min(1).optional(),
     /** `free` (default): each configured port is moved to a free loopback port; `config`: the ports as configured. */
     ports: z.enum(['free', 'config']).default('free'),
+    /** `in-process` (default): started inside the simulator; `child`: the `authproxy start` command on a copy of the file. */
+    process: z.enum(['in-process', 'child']).default('in-process'),
   }),
   z.strictObject({ radius: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port, secret: z.string().min(1) }) }),
 ]);
