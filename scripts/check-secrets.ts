@@ -31,6 +31,10 @@ export function findSecrets(text: string, secrets: readonly string[]): { secret:
   return hits;
 }
 
+/** tsx's compile cache (`tsx-<uid>` in the temporary folder): copies of the test sources themselves,
+ *  which define the secrets; not something a test wrote. */
+const TSX_CACHE = /^tsx-\d+$/;
+
 function files(dir: string, out: string[] = []): string[] {
   let names: string[];
   try {
@@ -41,6 +45,7 @@ function files(dir: string, out: string[] = []): string[] {
   for (const n of names) {
     const p = join(dir, n);
     const s = statSync(p, { throwIfNoEntry: false });
+    if (s?.isDirectory() && TSX_CACHE.test(n)) continue;
     if (s?.isDirectory()) files(p, out);
     else if (s?.isFile() && s.size < 50_000_000) out.push(p);
   }
