@@ -79,8 +79,11 @@ test('login engine – a finished login leaves nothing behind (heap flat over 8,
   const before = process.memoryUsage().heapUsed;
   await logins(engine, 8000);
   gc();
+  gc();
   const perLogin = (process.memoryUsage().heapUsed - before) / 8000;
-  assert.ok(perLogin < 100, `${perLogin.toFixed(0)} bytes of heap retained per finished login`);
+  // The leak this guards against kept ~390 bytes per login; a clean engine measures 38-109 bytes of noise
+  // (heap bookkeeping, JIT code) depending on the machine's load, so the line sits between the two.
+  assert.ok(perLogin < 200, `${perLogin.toFixed(0)} bytes of heap retained per finished login`);
 });
 
 test('login engine – abandon() answers running logins drop at once, and later ones too', async () => {
