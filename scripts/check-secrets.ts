@@ -43,6 +43,8 @@ function files(dir: string, out: string[] = []): string[] {
     return out;
   }
   for (const n of names) {
+    // tsx's compile cache holds the test sources themselves, secrets and all.
+    if (/^tsx-\d+$/.test(n)) continue;
     const p = join(dir, n);
     const s = statSync(p, { throwIfNoEntry: false });
     if (s?.isDirectory() && TSX_CACHE.test(n)) continue;
