@@ -159,3 +159,32 @@ describe('log files', () => {
     assert.ok(all.length > 10_000);
   });
 });
+
+test('log files – engine_threads: the threads\' lines and auth events are written by the main thread into the same files', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'authproxy-logs-threads-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const mock = await startMockDuoServer({
+    fixture: { integrations: [{ ikey: IKEY, skey: SKEY, api_host: 'localhost' }], new_user_policy: 'deny', users: { alice: { status: 'active', devices: [{ type: 'phone', number: 'XXX-XXX-1234', capabilities: ['push', 'auto'], push: 'approve' }] } } } as never as FixtureInput,
+    caOut: join(dir, 'duo-ca.pem'),
+  });
+  t.after(() => mock.close());
+  const port = await freePort('udp');
+  const cfg = `[main]\nhttp_ca_certs_file=duo-ca.pem\nengine_threads=1\nlog_file=true\nlog_auth_events=true\nlog_dir=${join(dir, 'log')}\n\n[radius_server_duo_only]\nikey=${IKEY}\nskey=${SKEY}\napi_host=localhost\napi_port=${mock.port}\nradius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\nport=${port}\nfailmode=secure\n`;
+  const proxy = await startProxyProcess(dir, 'threads', cfg);
+  t.after(() => proxy.kill());
+  const d = device(port);
+  try {
+    assert.equal((await d.send('alice', 'push')).code, 2);
+  } finally {
+    await d.close();
+  }
+  await proxy.stop();
+  const lines = (await readFile(join(dir, 'log', 'authproxy.log'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const login = lines.find((l) => l.event === 'login');
+  assert.deepEqual([login?.thread, login?.reason], [1, 'duo_allow']);
+  assert.equal(proxy.lines.filter((l) => l.event === 'login').length, 0, 'log_file alone: no login line on stdout');
+  assert.ok(proxy.lines.some((l) => l.event === 'ready'), 'the lifecycle lines still reach stdout');
+  const auth = (await readFile(join(dir, 'log', 'authevents.log'), 'utf8')).split('\n').filter(Boolean);
+  assert.equal(auth.length, 1);
+  assert.match(auth[0]!, /"msg": "Success\. Logging you in\.\.\.", "username": "alice", "auth_stage": "Secondary authentication", "status": "Allow"/);
+});

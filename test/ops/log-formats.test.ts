@@ -1,7 +1,7 @@
 // The log formatters and the rotating file (ops/logs/): properties over any input.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -79,6 +79,23 @@ describe('log formats', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  test('rotating file – moved away by logrotate (no signal): noticed and reopened, no line lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'authproxy-rot-'));
+    try {
+      const f = new RotatingFile(join(dir, 'a.log'), { maxSize: 0, maxFiles: 0, checkEveryMs: 20 });
+      f.write('before\n');
+      renameSync(join(dir, 'a.log'), join(dir, 'a.log-20261208'));
+      f.write('still to the moved file\n');
+      await new Promise((r) => setTimeout(r, 100));
+      f.write('after\n');
+      f.close();
+      assert.equal(readFileSync(join(dir, 'a.log-20261208'), 'utf8'), 'before\nstill to the moved file\n');
+      assert.equal(readFileSync(join(dir, 'a.log'), 'utf8'), 'after\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('rotating file – log_max_files keeps that many copies, the newest', () => {
