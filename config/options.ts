@@ -175,7 +175,7 @@ const MAIN_OPTIONS = [
   { name: 'dashboard_max_age', type: 'int', default: 3600, min: 60, ours: true, help: 'Seconds a finished login\'s trace stays on the dashboard.' },
   { name: 'dashboard_window', type: 'int', default: 300, min: 10, max: 3600, ours: true, help: 'Seconds of the sliding window over which the diagram counts states and transitions.' },
   { name: 'udp_receive_buffer', type: 'int', default: 8388608, min: 1, ours: true, help: 'Bytes of the RADIUS listener\'s socket receive buffer (SO_RCVBUF; the kernel caps it at net.core.rmem_max).' },
-  { name: 'ma_state_file', type: 'string', default: 'authproxy-ma-learned.json', ours: true, help: 'File that keeps, across restarts, the RADIUS clients that have sent Message-Authenticator (require_message_authenticator = auto requires it from them for ever after); relative to the config file\'s directory; written atomically; empty: kept in memory only (docs/deviations.md).' },
+  { name: 'ma_state_file', type: 'string', default: 'authproxy-ma-learned.json', ours: true, help: 'File that keeps, across restarts, the RADIUS clients that have sent Message-Authenticator (require_message_authenticator = auto requires it from them for ever after); relative to the config file\'s directory, or to $STATE_DIRECTORY when systemd sets it (the shipped unit: /var/lib/authproxy); written atomically; empty: kept in memory only (docs/deviations.md).' },
   { name: 'engine_threads', type: 'int', default: 0, min: 0, max: 64, ours: true, help: 'Login engines run in this many worker threads (one core each); the main thread keeps the RADIUS listeners and the challenge store. 0: the engine runs on the main thread (docs/scaling.md).' },
 ] as const satisfies readonly OptionSpec[];
 

@@ -46,6 +46,9 @@ export interface ProxyOptions {
   /** Every summary, primary and Duo call event of the logins this process runs, engine threads
    *  included (machines/login-events.ts): for this process's logs and metrics. */
   onLoginEvent?: (ev: AnyLoginEvent) => void;
+  /** Where a relative [main] ma_state_file is resolved; default: the config file's directory. `start`
+   *  passes systemd's $STATE_DIRECTORY (the unit's StateDirectory=), because the unit makes /etc read-only. */
+  stateDir?: string;
 }
 
 export interface RunningProxy {
@@ -157,7 +160,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     waitMs = o.engineWaitMs ?? engineWait(config);
     // The clients learnt under require_message_authenticator = auto survive a restart (issue 15 §8).
     if (config.main.maStateFile !== '' && config.servers.some((s) => s.requireMessageAuthenticator === 'auto'))
-      learnedMa = openLearnedMaFile(resolve(config.dir, config.main.maStateFile), logger.child({ component: 'radius' }));
+      learnedMa = openLearnedMaFile(resolve(o.stateDir ?? config.dir, config.main.maStateFile), logger.child({ component: 'radius' }));
     radius = createRadiusServer({
       sections: radiusSections(config),
       receiveBufferBytes: config.main.udpReceiveBuffer,

@@ -79,7 +79,7 @@ export function registerStart(program: Command): void {
         const primaryFactory = await loadPrimaryFactory(config);
         // Loaded only when asked for: a proxy without metrics_port never loads prom-client.
         const recorder = config.main.metricsPort !== undefined ? (await import('../../ops/metrics/index.ts')).createMetricsRecorder() : undefined;
-        const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory, onLoginEvent: recorder ? (ev) => (outputs!.onLoginEvent(ev), recorder.observe(ev)) : outputs!.onLoginEvent });
+        const proxy = await startProxy({ config, logger, role: opts.role, bus: backplane?.bus, store: backplane?.store, primaryFactory, ...stateDirectory(), onLoginEvent: recorder ? (ev) => (outputs!.onLoginEvent(ev), recorder.observe(ev)) : outputs!.onLoginEvent });
         // Loaded only when asked for (the page, the SVG renderer): a proxy without dashboard_port never carries them.
         const dashboard = config.main.dashboardPort
           ? await (await import('../../dashboard/index.ts')).startDashboard({ config, bus: proxy.bus, logger: lifecycle }).catch(async (err: unknown) => {
@@ -149,4 +149,11 @@ export function registerStart(program: Command): void {
 function usageError(message: string): never {
   process.stderr.write(`authproxy: ${message}\n`);
   process.exit(2);
+}
+
+/** systemd's StateDirectory= sets $STATE_DIRECTORY (a colon-separated list when it names several): the
+ *  writable home of ma_state_file under the shipped unit, whose ProtectSystem=strict makes /etc read-only. */
+function stateDirectory(): { stateDir?: string } {
+  const first = process.env['STATE_DIRECTORY']?.split(':')[0];
+  return first ? { stateDir: first } : {};
 }

@@ -1,7 +1,7 @@
 // packaging/authproxy.service (issue 11 §4): systemd accepts it (`systemd-analyze verify`, where the
 // machine has it), and it says what the operations guide promises: a dedicated user, reload by SIGHUP,
 // restart on failure but not on a configuration error, the hardening directives, the config read-only
-// and the log directory the only writable path.
+// and the log and state directories the only writable paths.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,7 @@ test('systemd unit – dedicated user, SIGHUP reload, restart on failure, drain 
   assert.ok(Number.parseInt(s.get('TimeoutStopSec') ?? '0', 10) > 10, 'longer than the default --grace of 10 s');
 });
 
-test('systemd unit – hardening, config read-only, the log directory the only writable path', () => {
+test('systemd unit – hardening, config read-only, the log and state directories the only writable paths', () => {
   const s = directives('Service');
   const get = (k: string) => s.filter(([key]) => key === k).map(([, v]) => v);
   for (const [k, v] of [
@@ -60,9 +60,11 @@ test('systemd unit – hardening, config read-only, the log directory the only w
     ['LockPersonality', 'yes'],
     ['ConfigurationDirectory', 'authproxy'],
     ['LogsDirectory', 'authproxy'],
+    // ma_state_file (issue 15 §8) goes to $STATE_DIRECTORY: /etc is read-only under ProtectSystem=strict.
+    ['StateDirectory', 'authproxy'],
   ])
     assert.deepEqual(get(k!), [v], k);
-  assert.deepEqual(get('ReadWritePaths'), [], 'nothing writable but LogsDirectory');
+  assert.deepEqual(get('ReadWritePaths'), [], 'nothing writable but LogsDirectory and StateDirectory');
   assert.deepEqual(get('MemoryDenyWriteExecute'), [], 'V8 needs writable executable memory');
   assert.match(get('RestrictAddressFamilies')[0] ?? '', /AF_INET AF_INET6 AF_UNIX/);
 });

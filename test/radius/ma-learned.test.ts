@@ -5,7 +5,7 @@
 // atomically.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,8 +21,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const SECRET = 'ma-learned-secret';
 
 /** `authproxy start` until ready; returns a stop() that SIGTERMs it and waits for the exit. */
-async function start(cfg: string): Promise<{ stop(): Promise<void>; lines: Record<string, unknown>[] }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'authproxy.js'), 'start', '-c', cfg, '--mock-duo', join(ROOT, 'fixtures', 'demo-duo.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function start(cfg: string, env: NodeJS.ProcessEnv = process.env): Promise<{ stop(): Promise<void>; lines: Record<string, unknown>[] }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'authproxy.js'), 'start', '-c', cfg, '--mock-duo', join(ROOT, 'fixtures', 'demo-duo.yaml')], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const lines: Record<string, unknown>[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -63,6 +63,28 @@ test('ma learned – a client that sent Message-Authenticator before a restart m
   assert.equal(without.ok, false, 'after the restart, a request without Message-Authenticator from that client is dropped');
   assert.ok(second.lines.some((l) => l.event === 'radius_drop' && l.reason === 'ma-missing'));
   assert.deepEqual(await readdir(dir).then((f) => f.filter((n) => n.includes('ma-learned')).sort()), ['authproxy-ma-learned.json'], 'one state file, no temporary left');
+});
+
+test('ma learned – under systemd (StateDirectory= sets $STATE_DIRECTORY) the file goes there, not beside the read-only config', async (t) => {
+  // The shipped unit makes /etc read-only (ProtectSystem=strict): the default place beside
+  // /etc/authproxy/authproxy.cfg cannot be written, which would silently lose issue 15 §8 in production.
+  const dir = await mkdtemp(join(tmpdir(), 'authproxy-ma-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const conf = join(dir, 'conf');
+  const state = join(dir, 'state');
+  await Promise.all([mkdir(conf), mkdir(state)]);
+  const port = await freePort('udp');
+  const cfg = join(conf, 'authproxy.cfg');
+  await writeFile(cfg, `[radius_server_duo_only]\nikey=DIDEMO00000000000000\nskey=demoSkeyDemoSkeyDemoSkeyDemoSkeyDemoSkey\napi_host=localhost\nradius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\nport=${port}\n`);
+  const client = createRadiusClient({ secret: SECRET, sockets: 1, requireMessageAuthenticator: 'true' });
+  t.after(() => client.close());
+  const proxy = await start(cfg, { ...process.env, STATE_DIRECTORY: state });
+  const reply = await client.request({ host: '127.0.0.1', port }, [attr('User-Name', 'erin'), { type: 2, value: Buffer.from('push') }], { timeoutMs: 3000, retransmitMs: 0, messageAuthenticator: true });
+  await proxy.stop();
+  assert.equal(reply.ok, true);
+  assert.deepEqual(await readdir(state), ['authproxy-ma-learned.json']);
+  assert.deepEqual(await readdir(conf), ['authproxy.cfg'], 'nothing written beside the config');
+  assert.deepEqual(decodeLearnedMa(await readFile(join(state, 'authproxy-ma-learned.json'), 'utf8')), ['127.0.0.1']);
 });
 
 test('ma learned – property: the state file round-trips any set of client addresses', () => {
