@@ -59,7 +59,7 @@ export function registerStart(program: Command): void {
       // The lifecycle lines (ready, stopping, stopped) are a contract: printed on stdout whatever
       // --log-level and the log destinations say.
       const lifecycle = createLogger({ level: 'info', destination: outputs!.lifecycle as never });
-      logger.info({ event: 'log-outputs', outputs: outputs!.describe, level }, `logging to ${outputs!.describe.join(', ')}`);
+      logger.info({ event: 'log-outputs', outputs: outputs!.describe, logLevel: level }, `logging to ${outputs!.describe.join(', ')}`);
       process.on('SIGUSR2', () => outputs!.reopen());
       let config = loaded.config;
       let mock: MockDuoServer | undefined;

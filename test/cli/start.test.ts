@@ -24,8 +24,10 @@ test('cli start – ready line, then SIGTERM lets the running login finish and e
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   t.after(() => child.kill('SIGKILL'));
   const lines: Record<string, unknown>[] = [];
+  const raw: string[] = [];
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (l) => {
+      raw.push(l);
       const j = JSON.parse(l) as Record<string, unknown>;
       lines.push(j);
       if (j.event === 'ready') resolve(j);
@@ -44,6 +46,9 @@ test('cli start – ready line, then SIGTERM lets the running login finish and e
   assert.deepEqual([reply.code, reply.replyMessages], [2, ['Success. Logging you in...']]);
   assert.equal(await exited, 0);
   assert.ok(lines.some((l) => l.event === 'stopping') && lines.some((l) => l.event === 'stopped'));
+  // pino's own keys once per line: a field named like one writes a second key, and a JSON reader keeps
+  // the last (the log-outputs line's `level` of the configured log level relabelled that info line).
+  for (const key of ['level', 'time', 'msg']) assert.deepEqual(raw.filter((l) => l.split(`"${key}":`).length !== 2), [], key);
   // The log never carries the password. In duo_only the password `push` is also the factor's name,
   // which the login line gives as `factor`: that field alone may say it.
   assert.ok(lines.some((l) => l.event === 'login' && l.factor === 'push'));
