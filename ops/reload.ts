@@ -1,6 +1,6 @@
 // SIGHUP: re-read authproxy.cfg and let the running proxy take its sections (engine/proxy.ts reload).
 // A file with errors is reported, line by line as check-config prints them, and changes nothing; the
-// [main] settings that shape the process (its role, its NATS connection, its threads, its endpoints)
+// [main] settings that shape the process (its role, its NATS connection, its threads, its endpoints, its logs)
 // are reported as needing a restart and keep their running values.
 import type { Logger } from '../adapters/log/logger.ts';
 import { formatProblem, loadConfig, type MainConfig, type ProxyConfig } from '../config/index.ts';
@@ -25,6 +25,17 @@ export const RESTART_ONLY: Partial<Record<keyof MainConfig, string>> = {
   dashboardMaxAgeS: 'dashboard_max_age',
   dashboardWindowS: 'dashboard_window',
   maStateFile: 'ma_state_file',
+  // The log destinations and level are opened once, when start begins (cli/commands/start.ts).
+  debug: 'debug',
+  logFile: 'log_file',
+  logStdout: 'log_stdout',
+  logSyslog: 'log_syslog',
+  syslogFacility: 'syslog_facility',
+  syslogServer: 'syslog_server',
+  logDir: 'log_dir',
+  logMaxSize: 'log_max_size',
+  logMaxFiles: 'log_max_files',
+  logAuthEvents: 'log_auth_events',
 };
 
 /** The restart-only options whose value differs (names only: a value may be a secret). */
