@@ -138,7 +138,8 @@ describe('duo transport – timing (reference §6.4)', () => {
     let started = Date.now();
     assertFailure(await t.request(req({ budgetMs: 300 })), 'timeout', /^Duo did not answer within 300 ms$/);
     const took = Date.now() - started;
-    assert.ok(took >= 290 && took < 1500, `${took} ms`);
+    // The upper bound only tells the 300 ms budget from none (Duo silent for ever): generous, for a loaded CI machine.
+    assert.ok(took >= 290 && took < 10_000, `${took} ms`);
     started = Date.now();
     assertFailure(await t.request(req({ budgetMs: 1 })), 'timeout', /did not answer/);
     assert.ok(Date.now() - started >= 95, `${Date.now() - started} ms: the exchange gets at least 100 ms`);
@@ -150,7 +151,7 @@ describe('duo transport – timing (reference §6.4)', () => {
       const t = transport(1, { httpProxy: { host: '127.0.0.1', port: silent.port } });
       const started = Date.now();
       assertFailure(await t.request(req({ connectTimeoutMs: 200, budgetMs: 5000 })), 'timeout', /^no connection to Duo within 200 ms$/);
-      assert.ok(Date.now() - started < 1500);
+      assert.ok(Date.now() - started < 4000, 'ended by connectTimeoutMs (200 ms), not by budgetMs (5 s)');
     } finally {
       await silent.close();
     }
