@@ -7,8 +7,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function summariseMain(main: MainConfig): string {
   const bus = main.natsServers.length > 0 ? `NATS bus (${plural(main.natsServers.length, 'server')})` : 'in-process bus';
-  const metrics = main.metricsPort ? `metrics on port ${main.metricsPort}` : 'metrics off';
-  const dashboard = main.dashboardPort ? `dashboard on port ${main.dashboardPort}` : 'dashboard off';
+  // Where to point curl: the interface too (metrics_interface and dashboard_interface default to loopback).
+  const metrics = main.metricsPort ? `metrics on ${listenAddress(main.metricsInterface, main.metricsPort)}` : 'metrics off';
+  const dashboard = main.dashboardPort ? `dashboard on ${listenAddress(main.dashboardInterface, main.dashboardPort)}` : 'dashboard off';
   const threads = main.engineThreads > 0 && main.role !== 'listener' ? `, engine in ${plural(main.engineThreads, 'worker thread')}` : '';
   return `[main] role ${main.role}, ${bus}${threads}, ${metrics}, ${dashboard}`;
 }

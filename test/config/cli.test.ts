@@ -35,7 +35,7 @@ describe('config cli', { concurrency: true }, () => {
     assert.ok(lines.includes(`${file}:29 [radius_server_auto] vendor_note: warning: An unexpected configuration item was found: vendor_note; remove it (unknown keys are ignored); docs/configuration.md lists every option`), r.stdout);
     assert.equal(lines.at(-1), 'configuration OK (1 warning, 1 option without effect)');
     for (const want of [
-      '[main] role both, in-process bus, metrics on port 9100, dashboard off',
+      '[main] role both, in-process bus, metrics on 127.0.0.1:9100, dashboard off',
       '[ad_client] ad_client dc1.example.com:389, 10.0.0.2:389 (clear, ntlm2), search DC=example,DC=com',
       '[radius_client] radius_client 10.0.0.9:1812, retries 3 every 2 s',
       '[radius_server_auto] radius_server_auto on 0.0.0.0:1812, 2 client networks, client ad_client, failmode safe',
