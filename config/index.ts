@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { buildAdClient, buildDuoOnlyClient, buildMain, buildRadiusClient, buildServer, emptySection } from './build.ts';
 import { checkClients, checkListeners } from './cross.ts';
 import { parseIni } from './ini.ts';
+import { checkMainOverrides } from './main-overrides.ts';
 import { findOption, SECTIONS } from './options.ts';
 import { closestOption } from './suggest.ts';
 import { type Problem, ProblemList, redactProblems } from './problems.ts';
@@ -65,6 +66,7 @@ function analyse(text: string, file: string, dir: string): Analysis {
   }
 
   const servers = typed.servers.map((read) => buildServer(read, main, resolved.get(read.name)));
+  checkMainOverrides(main, typed.servers, new Set(ini.sections.find((s) => s.name === 'DEFAULT')?.entries.map((e) => e.line)), problems);
   checkListeners(servers, problems);
   const clients: Record<string, ClientSection> = {};
   for (const [name, read] of typed.clients) {
