@@ -5,7 +5,7 @@
 // the first ones are answered before the 10,000th login reaches Duo (a reading at a fixed 8 s saw only
 // ~4,000 of them waiting).
 //
-//   node --import tsx bench/lib/hold-memory.ts [N] [--heapsnapshot]
+//   node --import tsx bench/lib/hold-memory.ts [N] [--heapsnapshot] [--push-ms=120000]
 //
 // --heapsnapshot: the proxy also writes a heap snapshot before and while holding (SIGUSR2), and the
 // script prints what the waiting logins added, per login, by constructor (internal kinds by their first
@@ -213,7 +213,9 @@ function diffSummary(before: Summary, after: Summary, n: number): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10_000);
-  const r = await holdMemory({ n, heapSnapshot: process.argv.includes('--heapsnapshot'), log: console.log });
+  // --push-ms=N: longer pushes, so that on a busy machine every login reaches the mock Duo before the reading.
+  const pushMs = Number(process.argv.find((a) => a.startsWith('--push-ms='))?.slice('--push-ms='.length) ?? 50_000);
+  const r = await holdMemory({ n, pushMs, heapSnapshot: process.argv.includes('--heapsnapshot'), log: console.log });
   console.log(
     `${n} logins waiting: RSS ${(r.rssBefore / 2 ** 20).toFixed(0)} MB before, ${(r.rssHolding / 2 ** 20).toFixed(0)} MB while waiting ` +
       `(${r.perLoginKiB.toFixed(1)} KiB per waiting login; ${r.inFlight} in flight at the mock); then answered ${r.held.answered}, lost ${r.held.lost}`,
