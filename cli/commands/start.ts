@@ -26,7 +26,7 @@ export function registerStart(program: Command): void {
         process.stderr.write('authproxy: SIGHUP while starting: ignored (the configuration is being read now)\n');
       };
       process.on('SIGHUP', () => onHangup());
-      const [{ createLogger, stdoutDestination }, { openLogOutputs }, { formatProblem, loadConfig, msg }, { startProxy }, { loadPrimaryFactory }, { connectBackplane }] = await Promise.all([
+      const [{ createLogger, stdoutDestination }, { logDirOf, openLogOutputs }, { formatProblem, loadConfig, msg }, { startProxy }, { loadPrimaryFactory }, { connectBackplane }] = await Promise.all([
         import('../../adapters/log/logger.ts'),
         import('../../ops/logs/outputs.ts'),
         import('../../config/index.ts'),
@@ -42,9 +42,21 @@ export function registerStart(program: Command): void {
       const loaded = loadConfig(file.path);
       // The log goes where [main] says (ops/logs/outputs.ts): files, stdout, syslog; debug = true is
       // --log-level debug.
-      const outputs = loaded.ok
-        ? openLogOutputs(loaded.config, stdoutDestination(() => onClosedOutput()), { onError: (what, err) => process.stderr.write(`authproxy: ${what}: ${err.message}\n`) })
-        : undefined;
+      let outputs: ReturnType<typeof openLogOutputs> | undefined;
+      try {
+        outputs = loaded.ok
+          ? openLogOutputs(loaded.config, stdoutDestination(() => onClosedOutput()), { onError: (what, err) => process.stderr.write(`authproxy: ${what}: ${err.message}\n`) })
+          : undefined;
+      } catch (err) {
+        // The files of log_file / log_auth_events cannot be created: a configuration error (exit 2, which
+        // the systemd unit does not restart in a loop). The usual cause: Duo's default log_dir beside the
+        // config's folder, /etc/log for /etc/authproxy/authproxy.cfg, read-only under the unit.
+        const dir = loaded.ok ? logDirOf(loaded.config) : '';
+        process.stderr.write(
+          `${file.path}: [main] log_dir: cannot write the log files in ${dir}: ${(err as Error).message}; set log_dir to a writable folder (under the systemd unit: log_dir = /var/log/authproxy)\n`,
+        );
+        process.exit(2);
+      }
       const level = loaded.ok && loaded.config.main.debug && opts.logLevel === 'info' ? 'debug' : opts.logLevel;
       const logger = createLogger({ level, ...(outputs ? { destination: outputs.lines as never } : { onClosedOutput: () => onClosedOutput() }) });
       for (const w of loaded.warnings) logger.warn({ event: 'config-warning' }, formatProblem(w));
