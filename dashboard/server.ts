@@ -6,11 +6,13 @@
 //   /api/events       Server-Sent Events: what changed, twice a second at most
 //   /api/servers      the server sections;  /api/diagram/<server>: its diagram (SVG + DOM id maps)
 //   /api/status       the dashboard's own counters
-// Every answer carries a CSP without inline scripts; API answers are never cached.
+// Every answer carries a CSP without inline scripts; API answers are never cached. Without a token, a
+// request addressed to another name than a loopback one is refused (DNS rebinding, host-check.ts).
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { isAuthorized, sessionCookie, tokenMatches } from './auth.ts';
+import { isLoopbackHostHeader } from './host-check.ts';
 import { parseLoginQuery } from './query.ts';
 import type { DashboardState } from './state.ts';
 
@@ -65,6 +67,9 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, s
   const url = new URL(req.url ?? '/', 'http://dashboard');
   const path = url.pathname;
   const token = s.token;
+  // Without a token, only requests addressed to this host by a loopback name (DNS rebinding: host-check.ts).
+  if (!token && !isLoopbackHostHeader(req.headers.host))
+    return json(res, 403, { error: 'this dashboard has no dashboard_token, so it answers only requests addressed to 127.0.0.1, [::1] or localhost; set dashboard_token to reach it under another name' });
 
   if (path === '/login' && token) {
     if (req.method === 'POST') {
