@@ -300,6 +300,11 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       return { ok: true, listeners: live() };
     },
     async refuseNew(maxWaitMs) {
+      // No time to run the backlog (--grace 0, a failed start): nothing to wait for, the door closes now.
+      if (maxWaitMs <= 0) {
+        for (const l of listeners) l.refusing = true;
+        return;
+      }
       const how = await Promise.all(
         listeners.map(async (l) => {
           if (l.socket === undefined || l.refusing || l.marker) return 'marker';
