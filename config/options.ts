@@ -81,7 +81,7 @@ const SERVER_COMMON = [
   { name: 'pass_through_all', type: 'bool', default: false, help: 'Copy every request attribute into the upstream RADIUS request.' },
   { name: 'pw_codec', type: 'codec', default: 'utf-8', help: 'Character encoding of User-Password: utf-8, latin-1 or ascii.' },
   { name: 'client_ip_attr', type: 'attribute', default: 'default', help: 'Attribute holding the user\'s IP for Duo: default (Calling-Station-Id), paloalto (PaloAlto-Client-Source-IP) or an attribute name.' },
-  { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; run `authproxy start --log-level debug` for the whole process', help: 'Extra logging for this section (packet dumps, HTTP bodies without secrets).' },
+  { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; set [main] debug = true (or run `authproxy start --log-level debug`) for the whole process', help: 'Extra logging for this section (packet dumps, HTTP bodies without secrets).' },
   { name: 'http_ca_certs_file', type: 'file', defaultText: '[main] http_ca_certs_file', help: 'CA bundle trusted for the Duo API (taken from [main] when set there).' },
   { name: 'http_proxy_host', type: 'host', defaultText: '[main] http_proxy_host', help: 'HTTPS CONNECT proxy for Duo calls (taken from [main] when set there).' },
   { name: 'http_proxy_port', type: 'port', default: 80, help: 'Port of http_proxy_host.' },
@@ -118,7 +118,7 @@ const AD_OPTIONS = [
   { name: 'ssl_verify_depth', type: 'int', default: 9, min: 0, noEffect: 'Node\'s TLS has no chain-depth limit: the whole chain is verified against ssl_ca_certs_file', help: 'Maximum certificate chain depth.' },
   { name: 'ssl_verify_hostname', type: 'bool', default: true, help: 'Check the server certificate\'s hostname.' },
   { name: 'ldap_filter', type: 'ldap-filter', help: 'Extra LDAP filter ANDed into the user search.' },
-  { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; run `authproxy start --log-level debug` for the whole process', help: 'Extra logging for this section.' },
+  { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; set [main] debug = true (or run `authproxy start --log-level debug`) for the whole process', help: 'Extra logging for this section.' },
   { name: 'http_ca_certs_file', type: 'file', noEffect: 'Duo copies it from [main] into every section; this section makes no Duo call (set it in [main] or the server section)', help: 'Accepted (copied from [main] by Duo); unused by this section.' },
 ] as const satisfies readonly OptionSpec[];
 
@@ -135,7 +135,7 @@ const RADIUS_CLIENT_OPTIONS = [
   { name: 'pass_through_attr_names', type: 'list', default: '', help: 'Comma list of attributes copied from the upstream answer into the final answer.' },
   { name: 'pass_through_all', type: 'bool', default: false, help: 'Copy every attribute of the upstream answer.' },
   { name: 'pw_codec', type: 'codec', default: 'utf-8', help: 'Character encoding of User-Password: utf-8, latin-1 or ascii.' },
-  { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; run `authproxy start --log-level debug` for the whole process', help: 'Extra logging for this section.' },
+  { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; set [main] debug = true (or run `authproxy start --log-level debug`) for the whole process', help: 'Extra logging for this section.' },
   { name: 'http_ca_certs_file', type: 'file', noEffect: 'Duo copies it from [main] into every section; this section makes no Duo call (set it in [main] or the server section)', help: 'Accepted (copied from [main] by Duo); unused by this section.' },
   { name: 'require_message_authenticator', type: 'enum', values: ['true', 'false', 'auto'], default: 'auto', ours: true, help: 'Require Message-Authenticator in upstream answers; auto: required once a server has sent a valid one.' },
 ] as const satisfies readonly OptionSpec[];
@@ -216,7 +216,7 @@ export const SECTIONS = {
     kind: 'client',
     help: 'No primary authentication: always succeeds ("Ignoring primary credentials").',
     options: [
-      { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; run `authproxy start --log-level debug` for the whole process', help: 'Extra logging for this section.' },
+      { name: 'debug', type: 'bool', default: false, noEffect: 'per-section debug logging does not exist here; set [main] debug = true (or run `authproxy start --log-level debug`) for the whole process', help: 'Extra logging for this section.' },
       { name: 'http_ca_certs_file', type: 'file', noEffect: 'Duo copies it from [main] into every section; this section makes no Duo call (set it in [main] or the server section)', help: 'Accepted (copied from [main] by Duo); unused by this section.' },
     ],
   },
