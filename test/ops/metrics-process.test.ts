@@ -45,10 +45,17 @@ test('metrics process – health, readiness and /metrics of a running proxy', as
   const d = device(udp);
   t.after(() => d.close());
   const login = d.send('alice', 'push');
-  await new Promise((r) => setTimeout(r, 600));
-  const during = await get(`${base}/metrics`);
+  // Scraped until the login shows (not after a fixed sleep: on a loaded machine the request may be read
+  // late, or the 1.5 s may be over by then); the login is not answered while it is counted in flight.
+  let answered = false;
+  void login.then(() => (answered = true));
+  let during = await get(`${base}/metrics`);
+  while (valueOf(parseExposition(during.text), 'authproxy_logins_in_flight') !== 1 && !answered) {
+    await new Promise((r) => setTimeout(r, 20));
+    during = await get(`${base}/metrics`);
+  }
   assert.match(during.type, /^text\/plain; version=0\.0\.4/);
-  assert.equal(valueOf(parseExposition(during.text), 'authproxy_logins_in_flight'), 1);
+  assert.equal(valueOf(parseExposition(during.text), 'authproxy_logins_in_flight'), 1, 'scraped while the push waits, it is in flight');
   assert.equal((await login).code, 2);
 
   // A device with the wrong secret: its Message-Authenticator does not verify, the packet is dropped.

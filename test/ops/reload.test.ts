@@ -42,7 +42,8 @@ test('reload – SIGHUP with a push in flight and a changed port: the push is an
   const dir = await mkdtemp(join(tmpdir(), 'authproxy-reload-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const [a, b] = [await freePort('udp'), await freePort('udp')];
-  const proxy = await startProxyProcess(dir, 'reload', duoOnly(a), ['--mock-duo', FIXTURE]);
+  // debug: the listener's radius_request line says when the push has been read (see below).
+  const proxy = await startProxyProcess(dir, 'reload', duoOnly(a), ['--mock-duo', FIXTURE, '--log-level', 'debug']);
   t.after(() => proxy.kill());
   const onA = device(a);
   const onB = device(b);
@@ -50,9 +51,11 @@ test('reload – SIGHUP with a push in flight and a changed port: the push is an
     await onA.close();
     await onB.close();
   });
-  // alice's push takes 1.5 s; the reload lands while it waits.
+  // alice's push takes 1.5 s; the reload lands while it waits: once the listener has read the request
+  // (not after a fixed sleep, which a loaded machine can outlast with the request still unread).
+  const before = proxy.lines.length;
   const inFlight = onA.send('alice', 'push');
-  await new Promise((r) => setTimeout(r, 300));
+  await nextEvent(proxy, 'radius_request', before);
   const seen = proxy.lines.length;
   await writeFile(join(dir, 'reload.cfg'), duoOnly(b, 'failmode=secure\n'));
   process.kill(proxy.pid, 'SIGHUP');
