@@ -267,6 +267,17 @@ function probe(host: string, port: number, secret: string): Promise<string | und
   });
 }
 
+/** Each source address the devices send from, with the devices' names, in order of first use. */
+function sourcesOf(devices: readonly { device: DeviceSettings }[]): Map<string, string[]> {
+  const by = new Map<string, string[]>();
+  for (const { device } of devices) {
+    const names = by.get(device.sourceIp) ?? [];
+    if (!names.includes(device.name)) names.push(device.name);
+    by.set(device.sourceIp, names);
+  }
+  return by;
+}
+
 export async function startEnvironment(s: Scenario): Promise<PreparableEnvironment> {
   if ('config' in s.target) return startConfigTarget(s, s.target.config, s.target.server, s.target.ports, s.target.process);
   const t = s.target.radius;
@@ -278,11 +289,18 @@ export async function startEnvironment(s: Scenario): Promise<PreparableEnvironme
   const unreachable = await probe(t.host, t.port, t.secret);
   if (unreachable) throw new SetupError([`target.radius: ${unreachable}`]);
   const mock = await startMock(s, undefined);
+  const notes = mock ? [`mock Duo listening on ${mock.url}${mock.caFile ? ` (CA ${mock.caFile})` : ''}`] : [];
   return {
     mock,
-    notes: mock ? [`mock Duo listening on ${mock.url}${mock.caFile ? ` (CA ${mock.caFile})` : ''}`] : [],
+    notes,
     destination: () => ({ host: t.host, port: t.port, secret: t.secret, server: '' }),
-    prepare: async () => {},
+    // The server's client list is not ours to read: say which source addresses it must admit, since a
+    // RADIUS server drops a request from an unknown client without a word (the device then gives up
+    // after its timeout, which looks like an outage).
+    prepare: async (devices) => {
+      for (const [ip, names] of sourcesOf(devices))
+        notes.push(`${names.join(', ')} ${names.length > 1 ? 'send' : 'sends'} from ${ip}: ${t.host}:${t.port} must admit that address with the secret (e.g. radius_ip_N=${ip}), or its requests go unanswered; device.source_ip picks another`);
+    },
     stop: async () => {
       await mock?.close();
     },

@@ -69,8 +69,10 @@ logins:
     const xml = await readFile(junit, 'utf8');
     assert.match(xml, /<testsuite name="[^"]*failing\.yaml" tests="2" failures="1">/);
     assert.match(xml, /<testcase classname="logins" name="dave gets in" time="[\d.]+">\n {6}<failure message="outcome: expected accept, got reject \(&quot;Login request denied\.&quot;\)">/);
-    const json = JSON.parse((await simulate(file, '--json')).stdout) as { passed: number; failed: number; logins: { name: string; outcome: string; problems: string[] }[] };
+    const json = JSON.parse((await simulate(file, '--json')).stdout) as { passed: number; failed: number; notes: string[]; logins: { name: string; outcome: string; problems: string[] }[] };
     assert.deepEqual([json.passed, json.failed], [1, 1]);
+    // A server drops requests from a client it does not know, silently: the report says what to admit.
+    assert.ok(json.notes.includes(`generic sends from 127.0.0.2: 127.0.0.1:${stack.ports[0]} must admit that address with the secret (e.g. radius_ip_N=127.0.0.2), or its requests go unanswered; device.source_ip picks another`), json.notes.join('\n'));
     assert.deepEqual(json.logins.map((l) => [l.name, l.outcome, l.problems.length]), [['dave gets in', 'reject', 1], ['alice gets in', 'accept', 0]]);
   });
 });
