@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { LoginResult } from '../../simulator/device.ts';
 import { checkLoad, checkLogin, textMatches } from '../../simulator/expect.ts';
-import { jsonReport, junitReport, textReport } from '../../simulator/report.ts';
+import { jsonReport, junitReport, textReport, verdictCell } from '../../simulator/report.ts';
 import type { SimulationReport } from '../../simulator/run.ts';
 
 const result = (o: Partial<LoginResult> = {}): LoginResult => ({
@@ -97,4 +97,16 @@ test('report – JUnit XML escapes every name, reply and problem; JSON parses ba
       assert.match(textReport(r), /0 passed, 2 failed\n$/);
     }),
   );
+});
+
+test('report – a failing row names the expectations that failed; the FAILED line under the table says why', () => {
+  const problems = checkLogin({ outcome: 'accept', reply: 'Success. Logging you in...', rounds: 2, device_outcome: 'Welcome page' }, result({ outcome: 'reject', reply: 'Failed to communicate with any Active Directory server' }));
+  assert.equal(verdictCell(false, problems), 'FAIL: outcome, reply, rounds, device_outcome');
+  assert.equal(verdictCell(false, ['reply: expected "x", got "y"']), 'FAIL: reply');
+  assert.equal(verdictCell(true, []), 'pass');
+  const r = report('long failure', 'Failed to communicate with any Active Directory server', `outcome: expected accept, got reject (${'"x" '.repeat(60)})`);
+  const text = textReport(r);
+  const widest = Math.max(...text.split('\n').filter((l) => l.startsWith('│')).map((l) => l.length));
+  assert.ok(widest < 260, `a table row is ${widest} characters wide`);
+  assert.ok(text.includes(`FAILED long failure: outcome: expected accept, got reject (${'"x" '.repeat(60)})`), 'the whole reason is below the table');
 });
