@@ -116,8 +116,9 @@ export function toDiagramView(model: DiagramModel): DiagramView {
     lines.push('  { rank=min; start; deadline; }');
     for (const e of deadline) edges[e.id] = 's_deadline';
   }
+  // Down the initial states to the first leaf (an atomic state's `initial` has no target).
   let init: AnyStateNode | undefined = model.nodes[0];
-  while (init?.initial) init = init.initial.target[0] as AnyStateNode | undefined;
+  while (init?.initial?.target[0]) init = init.initial.target[0] as AnyStateNode;
   if (init) lines.push(`  start -> ${q(shortStateId(init.id))} [id="e_start"];`);
 
   // One drawn edge per (source, target, kind); its label lists the transitions it stands for.

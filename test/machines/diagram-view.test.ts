@@ -33,6 +33,8 @@ describe('diagram view – the machine drawn for a person', () => {
         for (const domId of new Set(Object.values(view.edges))) assert.ok(view.dot.includes(`id="${domId}"`), domId);
         const leaves = model.nodes.filter((n) => Object.keys(n.states).length === 0).map((n) => shortStateId(n.id));
         assert.deepEqual(Object.keys(view.states).sort(), leaves.sort());
+        // The start marker points at the state every login starts in (it once stood alone, arrowless).
+        assert.ok(view.dot.includes('start -> "processing.screening" [id="e_start"];'), 'the start arrow');
       }),
       { numRuns: 10 },
     );
