@@ -12,6 +12,10 @@ import { type DashStack, startDashStack } from './dash-stack.ts';
 import { pngStats } from './png.ts';
 import { renderDiagramSvg } from '../../dashboard/diagram-svg.ts';
 
+/** How long to wait for what a person would see: met at once on a quiet machine, generous for a loaded
+ *  2-core CI runner (chromium, the proxy and the other test files share it). */
+const WAIT = 15_000;
+
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let dash: DashStack;
@@ -24,7 +28,7 @@ const foreign: string[] = [];
 
 async function screenshot(name: string, on: Page = page): Promise<void> {
   // An SVG document has no scrolling HTML body: a full-page capture never settles, the viewport does.
-  const png = await on.screenshot({ fullPage: on === page, timeout: 5000 });
+  const png = await on.screenshot({ fullPage: on === page, timeout: WAIT });
   await writeFile(join(dir, `${name}.png`), png);
   const s = pngStats(png);
   assert.ok(s.width >= 1000 && s.height >= 600, `${name}: ${s.width}x${s.height}`);
@@ -49,7 +53,7 @@ describe('dashboard in a browser', () => {
     });
     page = await context.newPage();
     await page.goto(dash.url);
-    await page.locator('#status.live').waitFor({ timeout: 5000 });
+    await page.locator('#status.live').waitFor({ timeout: WAIT });
   });
 
   after(async () => {
@@ -63,26 +67,26 @@ describe('dashboard in a browser', () => {
     assert.equal(alice.code, 'Access-Accept');
     assert.equal(carol.code, 'Access-Reject');
     const recent = page.locator('#recent-rows');
-    await recent.locator('tr[data-outcome="accept"]', { hasText: 'alice' }).waitFor({ timeout: 3000 });
-    await recent.locator('tr[data-outcome="reject"]', { hasText: 'carol' }).waitFor({ timeout: 3000 });
+    await recent.locator('tr[data-outcome="accept"]', { hasText: 'alice' }).waitFor({ timeout: WAIT });
+    await recent.locator('tr[data-outcome="reject"]', { hasText: 'carol' }).waitFor({ timeout: WAIT });
     // The duo_only section's diagram: the states both logins went through are lit, with their counts.
-    for (const state of ['processing_preauth', 'processing_auth', 'accepted', 'rejected']) await page.locator(`#diagram g#s_${state}.lit`).waitFor({ timeout: 3000 });
+    for (const state of ['processing_preauth', 'processing_auth', 'accepted', 'rejected']) await page.locator(`#diagram g#s_${state}.lit`).waitFor({ timeout: WAIT });
     assert.equal((await page.locator('#diagram g#s_processing_auth text.count').textContent())?.trim(), '2');
     assert.equal(await page.locator('#diagram g#s_processing_primary').count(), 0, 'duo_only has no primary state');
     assert.ok((await page.locator('#diagram g.transition.lit').count()) >= 4);
     // The filter narrows the list to one user.
     await page.fill('input[name=user]', 'carol');
-    await page.locator('#recent-rows tr', { hasText: 'alice' }).waitFor({ state: 'detached', timeout: 3000 });
+    await page.locator('#recent-rows tr', { hasText: 'alice' }).waitFor({ state: 'detached', timeout: WAIT });
     assert.equal(await page.locator('#recent-rows tr').count(), 1);
     await page.click('button[type=reset]');
-    await page.locator('#recent-rows tr', { hasText: 'alice' }).waitFor({ timeout: 3000 });
+    await page.locator('#recent-rows tr', { hasText: 'alice' }).waitFor({ timeout: WAIT });
     await screenshot('lists');
     assert.deepEqual(foreign, [], 'no request left the dashboard');
     assert.ok(requested.some((u) => u.endsWith('/api/events')));
   });
 
   test('dashboard browser – with the keyboard only, the trace of the denied login says why', async () => {
-    await page.locator('#recent-rows a', { hasText: 'carol' }).waitFor({ timeout: 3000 });
+    await page.locator('#recent-rows a', { hasText: 'carol' }).waitFor({ timeout: WAIT });
     await page.locator('body').focus();
     let reached = false;
     for (let i = 0; i < 80 && !reached; i++) {
@@ -91,31 +95,31 @@ describe('dashboard in a browser', () => {
     }
     assert.ok(reached, 'Tab reaches the link of carol’s login');
     await page.keyboard.press('Enter');
-    await page.locator('#trace:not([hidden])').waitFor({ timeout: 3000 });
+    await page.locator('#trace:not([hidden])').waitFor({ timeout: WAIT });
     // Focus moves to the trace's title once it is loaded (a screen reader reads it first).
     // (Polled with evaluate: waitForFunction would eval a string in the page, which its CSP forbids.)
     let focused = '';
-    for (let i = 0; i < 60 && focused !== 'trace-title'; i++) {
+    for (let i = 0; i < WAIT / 50 && focused !== 'trace-title'; i++) {
       focused = String(await page.evaluate('document.activeElement?.id'));
       if (focused !== 'trace-title') await page.waitForTimeout(50);
     }
     assert.equal(focused, 'trace-title', 'focus moves to the trace');
-    await page.locator('#trace-reply', { hasText: 'Login request denied.' }).waitFor({ timeout: 3000 });
+    await page.locator('#trace-reply', { hasText: 'Login request denied.' }).waitFor({ timeout: WAIT });
     // The reason in words, from the login vocabulary (machines/login-reasons.ts), as logs and metrics say it.
     assert.equal((await page.locator('#trace-reason').textContent())?.trim(), 'Rejected: Duo denied the second factor: Login request denied.');
     assert.match((await page.locator('#trace-timeline').textContent()) ?? '', /processing\.auth[\s\S]*rejected/);
     assert.match((await page.locator('#trace-duo').textContent()) ?? '', /preauth.*200.*auth[\s\S]*auth \(push\)200.*deny.*Login request denied\./s);
     await screenshot('trace');
     await page.keyboard.press('Escape');
-    await page.locator('#lists:not([hidden])').waitFor({ timeout: 3000 });
+    await page.locator('#lists:not([hidden])').waitFor({ timeout: WAIT });
     // The section tabs: the arrow keys move between them and show that section's machine.
     await page.locator('[role=tab][aria-selected=true]').focus();
     await page.keyboard.press('ArrowRight');
-    await page.locator('[role=tab][aria-selected=true]', { hasText: 'radius_server_challenge' }).waitFor({ timeout: 3000 });
-    await page.locator('#diagram g#s_awaiting').waitFor({ timeout: 3000 });
+    await page.locator('[role=tab][aria-selected=true]', { hasText: 'radius_server_challenge' }).waitFor({ timeout: WAIT });
+    await page.locator('#diagram g#s_awaiting').waitFor({ timeout: WAIT });
     assert.equal(await page.evaluate('document.activeElement?.getAttribute("aria-selected")'), 'true', 'focus follows the selection');
     await page.keyboard.press('ArrowLeft');
-    await page.locator('[role=tab][aria-selected=true]', { hasText: 'radius_server_duo_only' }).waitFor({ timeout: 3000 });
+    await page.locator('[role=tab][aria-selected=true]', { hasText: 'radius_server_duo_only' }).waitFor({ timeout: WAIT });
   });
 
   test('dashboard browser – a failmode decision lights up its branch, and the trace says which failmode and why', async () => {
@@ -127,14 +131,14 @@ describe('dashboard in a browser', () => {
       dash.stack.mock.mock.faults.remove(fault.value);
     }
     // The login never rests in preauthFailmode (a decision): it lights up from the edges the engine reported.
-    await page.locator('#diagram g#s_processing_preauthFailmode.lit').waitFor({ timeout: 3000 });
+    await page.locator('#diagram g#s_processing_preauthFailmode.lit').waitFor({ timeout: WAIT });
     assert.ok((await page.locator('#diagram g.transition.lit path[stroke="#c2410c"]').count()) >= 2, 'the orange failmode edges are lit');
     await page.locator('#recent-rows a', { hasText: 'erin' }).first().click();
-    await page.locator('#trace-reason', { hasText: 'failmode' }).waitFor({ timeout: 3000 });
+    await page.locator('#trace-reason', { hasText: 'failmode' }).waitFor({ timeout: WAIT });
     assert.equal((await page.locator('#trace-reason').textContent())?.trim(), 'Rejected by failmode secure: Duo preauth returned 503');
     assert.match((await page.locator('#trace-timeline').textContent()) ?? '', /processing\.preauthFailmode/);
     await page.keyboard.press('Escape');
-    await page.locator('#lists:not([hidden])').waitFor({ timeout: 3000 });
+    await page.locator('#lists:not([hidden])').waitFor({ timeout: WAIT });
   });
 
   test('dashboard browser – every kind of text is readable (WCAG AA contrast 4.5:1)', async () => {

@@ -84,8 +84,14 @@ describe('dashboard http', () => {
     const state = challenge.attributes.find((a) => a.name === 'State')!.value;
     const answered = await dash.login('alice', '654321', 1, [['State', state]]);
     assert.equal(answered.code, 'Access-Reject', 'a wrong passcode as the answer');
-    await new Promise((r) => setTimeout(r, 400));
     const list = await (await get('/api/logins?limit=1000', bearer)).text();
+    // Wait until the stream has carried every one of these logins in its final form (a fixed sleep
+    // could end before the next update on a loaded machine, and the check below would see nothing).
+    const finished = (JSON.parse(list) as { loginId: string; outcome: string }[]).filter((l) => l.outcome !== 'in-flight');
+    assert.ok(finished.length >= 2, list);
+    const streamedAll = () => finished.every((l) => new RegExp(`"loginId":"${l.loginId}"[^}]*"outcome":"${l.outcome}"`).test(streamed));
+    for (let i = 0; i < 400 && !streamedAll(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(streamedAll(), 'the stream carried every login');
     const traces = await Promise.all((JSON.parse(list) as { loginId: string }[]).map(async (l) => (await get(`/api/logins/${l.loginId}`, bearer)).text()));
     await reader.cancel();
     await reading.catch(() => {});

@@ -13,6 +13,16 @@ import { SseParser } from '../../cli/trace/sse-parse.ts';
 import { frame } from '../../dashboard/sse.ts';
 import { freePort, radclient, runTool } from '../harness/index.ts';
 
+/** The promise, or a failure after `ms` (the timer is cleared either way: nothing keeps the file alive). */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(what)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'authproxy.js');
 const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'demo-duo.yaml');
 
@@ -87,18 +97,23 @@ describe('authproxy start + trace', () => {
   test('trace – the table of logins, one user’s newest timeline, a follow line, and clear errors', async () => {
     // --follow first, so it sees the login finish.
     const follower = spawn(process.execPath, [BIN, 'trace', '--url', url, '--follow', '--user', 'dave'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // It prints `following URL` once its stream is open: the login is sent only then (a fixed wait was
+    // too short for a cold tsx start on a loaded machine, and the login would finish unseen).
+    let connected!: () => void;
+    const listening = new Promise<void>((r) => (connected = r));
     const followed = new Promise<string>((resolve) => {
       let out = '';
       follower.stdout!.on('data', (d) => {
         out += String(d);
+        if (out.includes('following ')) connected();
         if (/\bdave\b.*reject/.test(out.split('following')[1] ?? '')) resolve(out);
       });
     });
     try {
-      await new Promise((r) => setTimeout(r, 1500));
+      await within(listening, 60_000, '--follow never opened its stream');
       const r = await radclient({ server: `127.0.0.1:${udp}`, secret: 'testing123', attributes: [['User-Name', 'dave'], ['User-Password', '123456'], ['Message-Authenticator', '0x00']], timeoutSec: 5 });
       assert.equal(r.code, 'Access-Reject');
-      const out = await Promise.race([followed, new Promise<string>((_, rej) => setTimeout(() => rej(new Error('--follow printed nothing')), 8000))]);
+      const out = await within(followed, 30_000, '--follow printed nothing');
       assert.match(out, /dave {2}127\.0\.0\.1 {2}radius_server_duo_only {2}reject/);
     } finally {
       follower.kill('SIGKILL');

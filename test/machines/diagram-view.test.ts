@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { createActor } from 'xstate';
+import { createActor, waitFor } from 'xstate';
 import { diagramModel, shortStateId, transitionEdgeIds, type ModeName } from '../../machines/diagram.ts';
 import { DIAGRAM_GROUPS, edgeKind, toDiagramView } from '../../machines/diagram-view.ts';
 import { loginMachine } from '../../machines/login.ts';
@@ -66,7 +66,8 @@ describe('diagram view – the machine drawn for a person', () => {
       },
     });
     actor.start();
-    await new Promise((r) => setTimeout(r, 20));
+    // Until it ends (not a fixed sleep: a loaded machine may take longer than any guess).
+    await waitFor(actor, (s) => s.status !== 'active', { timeout: 30_000 });
     assert.equal(actor.getSnapshot().value, 'accepted');
     const ids = new Set(diagramModel(loginMachine).edges.map((e) => e.id));
     for (const id of taken) assert.ok(ids.has(id), id);

@@ -77,7 +77,9 @@ for (const p of PROFILES) {
 
 test('devices – retransmits on its declared schedule, then gives up and shows its no-answer text', async (t) => {
   const srv = await startTestRadiusServer({ secret: SECRET, handle: () => ({ kind: 'drop', reason: 'test' }) });
-  const d = resolveDevice({ profile: 'paloalto-globalprotect', retransmit_interval_s: 0.1, retransmit_count: 3, timeout_s: 0.6 });
+  // Resends due at 0.1, 0.2 and 0.3 s, the give-up at 1.2 s: a loaded machine's late timers cannot
+  // put the give-up before the last resend.
+  const d = resolveDevice({ profile: 'paloalto-globalprotect', retransmit_interval_s: 0.1, retransmit_count: 3, timeout_s: 1.2 });
   const client = createRadiusClient({ secret: SECRET, bindAddress4: d.sourceIp, sockets: 1 });
   t.after(async () => {
     await client.close();

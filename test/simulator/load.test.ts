@@ -33,11 +33,13 @@ test('load – open model: arrivals follow the rate, not the answers', async (t)
 
 test('load – retransmits as the device does, and gives up at its timeout', async (t) => {
   const srv = await startTestRadiusServer({ secret: 's', handle: async (req) => {
-    await new Promise((r) => setTimeout(r, req.attributes.some((a) => a.type === 1 && Buffer.from(a.value, 'base64').toString() === 'slow') ? 2000 : 350));
+    await new Promise((r) => setTimeout(r, req.attributes.some((a) => a.type === 1 && Buffer.from(a.value, 'base64').toString() === 'slow') ? 2000 : 1000));
     return { kind: 'reply', code: 2, attributes: [] };
   } });
   t.after(() => srv.close());
-  const r = await runLoad({ target: target(srv.port), secret: 's', concurrency: 1, count: 1, retransmit: { intervalMs: 100, count: 2 }, timeoutMs: 1000 });
+  // Resends due at 100 and 200 ms, the answer at 1 s: wide margins, so a loaded machine's late timers
+  // cannot move a resend past the answer.
+  const r = await runLoad({ target: target(srv.port), secret: 's', concurrency: 1, count: 1, retransmit: { intervalMs: 100, count: 2 }, timeoutMs: 5000 });
   assert.equal(r.answered, 1);
   assert.equal(r.retransmissions, 2, 'two resends, then no more (count 2) while the answer is pending');
   assert.equal(srv.server.stats().duplicates.whilePending, 2);
