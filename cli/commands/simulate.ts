@@ -1,7 +1,9 @@
 // `authproxy simulate SCENARIO.yaml [--json] [--junit FILE] [--quiet]`: run a scenario (simulator/)
 // against our proxy started from a config or any running RADIUS server, with Duo mocked. Exit 0 when
 // every expectation holds, 1 when one fails, 2 when the scenario is invalid or the target unusable.
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { RunOptions } from '../../simulator/run.ts';
 
@@ -25,6 +27,12 @@ export function registerSimulate(program: Command): void {
         for (const line of read.errors) process.stderr.write(`${line}\n`);
         process.exit(2);
       }
+      // Before the run, not after it: a long run must not end in a lost report.
+      const junitProblem = opts.junit === undefined ? undefined : await unwritable(opts.junit);
+      if (junitProblem) {
+        process.stderr.write(`authproxy simulate: --junit ${opts.junit}: ${junitProblem}\n`);
+        process.exit(2);
+      }
       const live = process.stderr.isTTY && !opts.quiet && !opts.json;
       const bar = live
         ? new cliProgress.SingleBar({ format: 'simulate [{bar}] {value}/{total} logins | {passed} passed {failed} failed', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
@@ -46,12 +54,34 @@ export function registerSimulate(program: Command): void {
         throw err;
       }
       bar?.stop();
-      if (opts.junit) await writeFile(opts.junit, junitReport(report));
       if (opts.json) process.stdout.write(jsonReport(report));
       else if (opts.quiet) {
         for (const f of [...report.logins, ...report.load].filter((x) => !x.passed)) process.stdout.write(`FAILED ${f.name}: ${f.problems.join('; ')}\n`);
         process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
       } else process.stdout.write(textReport(report));
+      if (opts.junit) {
+        try {
+          await writeFile(opts.junit, junitReport(report));
+        } catch (err) {
+          process.stderr.write(`authproxy simulate: --junit ${opts.junit}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})\n`);
+          process.exit(2);
+        }
+      }
       process.exit(report.failed > 0 ? 1 : 0);
     });
+}
+
+/** Why the JUnit file could not be written, or undefined when it can (its folder exists and is writable,
+ *  and it is not a folder itself). */
+async function unwritable(path: string): Promise<string | undefined> {
+  const dir = dirname(resolve(path));
+  try {
+    if (!(await stat(dir)).isDirectory()) return `${dir} is not a folder`;
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    return `cannot write in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) return 'is a folder';
+  return undefined;
 }

@@ -150,6 +150,16 @@ test('simulate – an invalid scenario: exit 2, FILE:LINE:COL for every mistake,
   assert.equal(r.stderr, `${file}:3:16 logins.0.pasword: Unrecognized key: "pasword"\n`);
 });
 
+test('simulate – a --junit file that cannot be written: exit 2 with the reason before anything runs (was a stack trace and exit 1 after the run)', async () => {
+  // Port 9: nothing listens, but the JUnit path is checked first, so the target is never probed.
+  const file = await scenarioFile('junit-path.yaml', 'target: { radius: { port: 9, secret: s } }\nlogins: [{ user: a, password: b, expect: { outcome: accept } }]\n');
+  const missing = join(dir, 'no-such-folder', 'junit.xml');
+  const r = await simulate(file, '--junit', missing);
+  assert.deepEqual([r.exitCode, r.stdout, r.stderr], [2, '', `authproxy simulate: --junit ${missing}: cannot write in ${join(dir, 'no-such-folder')} (ENOENT)\n`]);
+  const folder = await simulate(file, '--junit', dir);
+  assert.deepEqual([folder.exitCode, folder.stderr], [2, `authproxy simulate: --junit ${dir}: is a folder\n`]);
+});
+
 test('simulate – an unusable target: a config with errors, a device no client network admits, nothing listening: exit 2', async () => {
   const cfg = join(dir, 'bad.cfg');
   await writeFile(cfg, '[radius_server_duo_only]\nikey=nope\n');
