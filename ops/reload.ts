@@ -36,6 +36,8 @@ export const RESTART_ONLY: Partial<Record<keyof MainConfig, string>> = {
   logMaxSize: 'log_max_size',
   logMaxFiles: 'log_max_files',
   logAuthEvents: 'log_auth_events',
+  // Run once, as start begins.
+  testConnectivityOnStartup: 'test_connectivity_on_startup',
 };
 
 /** The restart-only options whose value differs (names only: a value may be a secret). */

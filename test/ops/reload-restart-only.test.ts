@@ -27,6 +27,8 @@ test('reload – a changed log option is reported as needing a restart, not take
     ['log_max_files', '2'],
     ['log_auth_events', 'true'],
     ['debug', 'true'],
+    // Run once, as start begins (Duo's authproxyctl start): a reload does not run it.
+    ['test_connectivity_on_startup', 'true'],
   ]) {
     assert.deepEqual(restartOnlyChanges(before.main, config(`${option}=${value}`).main), [option], option);
   }
