@@ -1,7 +1,23 @@
 // What `authproxy trace` prints: the list of logins as a table, and one login's trace as a timeline a
 // person reads top to bottom (the reason first, then every step with its time and duration).
+// Every text from the API passes through printable(): a User-Name is typed by whoever logs in, so it
+// may carry terminal escape sequences (clear the screen, retitle the window, forge a line) meant for
+// the admin's terminal.
 import Table from 'cli-table3';
 import type { LoginSummary, LoginTrace } from '../../dashboard/trace-types.ts';
+
+/** C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a terminal shows. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The text with every control character shown as an escape (`\x1b`, `\u202e`), so a terminal only
+ *  ever prints it. */
+export function printable(s: string): string {
+  return s.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+const p = (s: string | undefined): string => (s === undefined ? '' : printable(s));
 
 export function ms(n: number | undefined): string {
   if (n === undefined) return '';
@@ -19,13 +35,14 @@ export function time(iso: string): string {
 export function loginsTable(logins: readonly LoginSummary[]): string {
   if (logins.length === 0) return 'No login matches.\n';
   const t = new Table({ head: ['started (UTC)', 'user', 'client IP', 'section', 'outcome', 'reason', 'took', 'login id'], style: { head: [], border: [] } });
-  for (const l of logins) t.push([time(l.startedAt), l.user ?? '', l.clientIp, l.server, l.outcome === 'in-flight' ? `in flight: ${l.state}` : l.outcome === 'challenge' ? 'challenge: waiting' : l.outcome, l.reason ?? '', ms(l.ms), l.loginId]);
+  for (const l of logins)
+    t.push([p(time(l.startedAt)), p(l.user), p(l.clientIp), p(l.server), p(l.outcome === 'in-flight' ? `in flight: ${l.state}` : l.outcome === 'challenge' ? 'challenge: waiting' : l.outcome), p(l.reason), ms(l.ms), p(l.loginId)]);
   return `${t.toString()}\n`;
 }
 
 /** One line per finished login, for --follow. */
 export function loginLine(l: LoginSummary): string {
-  return `${time(l.startedAt)}  ${l.user ?? '(no user)'}  ${l.clientIp}  ${l.server}  ${l.outcome}${l.reason ? ` (${l.reason})` : ''}  ${ms(l.ms)}  ${l.loginId}\n`;
+  return `${printable(`${time(l.startedAt)}  ${l.user ?? '(no user)'}  ${l.clientIp}  ${l.server}  ${l.outcome}${l.reason ? ` (${l.reason})` : ''}  ${ms(l.ms)}  ${l.loginId}`)}\n`;
 }
 
 export function timeline(t: LoginTrace): string {
@@ -43,5 +60,6 @@ export function timeline(t: LoginTrace): string {
     out.push(`  duo ${d.endpoint}${d.factor ? ` (${d.factor})` : ''}: ${[d.httpStatus !== undefined ? `HTTP ${d.httpStatus}` : '', d.result ?? '', d.status ? `"${d.status}"` : '', d.ms !== undefined ? ms(d.ms) : '', d.txid ? `txid ${d.txid}` : ''].filter(Boolean).join(', ')}`);
   for (const [i, r] of t.rounds.entries()) out.push(`  challenge ${i + 1} at ${time(r.at)}${r.answerKind ? `, answered with a ${r.answerKind}` : ', not answered'}:`, ...r.prompt.split('\n').map((l) => `    | ${l}`));
   out.push('', `  reply: ${t.reply ? `${t.reply.code}${t.reply.message ? ` "${t.reply.message}"` : ''}` : 'none yet'}`);
-  return `${out.join('\n')}\n`;
+  // Each line made printable on its own: the prompt's own line breaks stay, any other control shows.
+  return `${out.map(printable).join('\n')}\n`;
 }

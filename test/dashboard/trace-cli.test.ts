@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { ms } from '../../cli/trace/format.ts';
+import { loginLine, loginsTable, ms, printable, timeline } from '../../cli/trace/format.ts';
+import type { LoginTrace } from '../../dashboard/trace-types.ts';
 import { SseParser } from '../../cli/trace/sse-parse.ts';
 import { frame } from '../../dashboard/sse.ts';
 import { freePort, radclient, runTool } from '../harness/index.ts';
@@ -56,6 +57,28 @@ describe('authproxy trace – pure parts', () => {
         if (s.includes('min')) assert.ok(Number(sec![1]) < 60, s);
       }),
     );
+  });
+
+  test('trace format – a User-Name with terminal escapes prints as text: no control reaches the terminal, no forged line (property)', () => {
+    const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    const hostile = fc.string({ unit: fc.oneof(fc.constantFrom('\x1b', '\x07', '\r', '\n', '\x9b', '\u202e', '\u0000', '[', ']', '2J'), fc.string({ minLength: 1, maxLength: 1 })), maxLength: 40 });
+    fc.assert(
+      fc.property(hostile, hostile, (user, message) => {
+        assert.doesNotMatch(printable(user), CONTROL);
+        if (!CONTROL.test(user) && !user.includes('\n')) assert.equal(printable(user), user, 'plain text is left alone');
+        const summary = { loginId: 'id-1', user, server: 'radius_server_duo_only', clientIp: '127.0.0.1', state: 'rejected', outcome: 'reject' as const, reason: 'duo_deny', startedAt: '2026-01-01T00:00:00.000Z', ms: 5, stateSince: '2026-01-01T00:00:00.005Z' };
+        const line = loginLine(summary);
+        assert.doesNotMatch(line, CONTROL);
+        assert.equal(line.split('\n').length, 2, 'one line, one newline');
+        assert.doesNotMatch(loginsTable([summary]), CONTROL);
+        const trace: LoginTrace = { ...summary, transitions: [], duo: [{ endpoint: 'auth', at: summary.startedAt, status: message }], rounds: [], primary: { ok: false, message }, reply: { code: 'Access-Reject', message }, reasonText: message };
+        const out = timeline(trace);
+        assert.doesNotMatch(out, CONTROL);
+        // Header, reason, blank, primary (after a blank), the Duo call, blank, reply: the texts add no line.
+        assert.equal(out.split('\n').length, 9);
+      }),
+    );
+    assert.equal(printable('\x1b[2J\x1b]0;pwned\x07ev\u202eil'), '\\x1b[2J\\x1b]0;pwned\\x07ev\\u202eil');
   });
 });
 
