@@ -68,18 +68,24 @@ async function follow(base: string, headers: Record<string, string>, user: strin
   const parser = new SseParser();
   const decoder = new TextDecoder();
   process.stdout.write(`following ${base} (Ctrl-C stops)\n`);
-  for await (const chunk of res.body) {
-    for (const f of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
-      if (f.event === 'resync') process.stdout.write('(the stream fell behind: some logins may be missing here; `authproxy trace` lists them)\n');
-      if (f.event !== 'update') continue;
-      const { logins } = JSON.parse(f.data) as { logins: LoginSummary[] };
-      for (const l of logins) {
-        if (isOpen(l.outcome) || printed.has(l.loginId)) continue;
-        if (user && l.user?.toLowerCase() !== user.toLowerCase()) continue;
-        printed.add(l.loginId);
-        if (printed.size > 10_000) printed.clear();
-        process.stdout.write(loginLine(l));
+  try {
+    for await (const chunk of res.body) {
+      for (const f of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
+        if (f.event === 'resync') process.stdout.write('(the stream fell behind: some logins may be missing here; `authproxy trace` lists them)\n');
+        if (f.event !== 'update') continue;
+        const { logins } = JSON.parse(f.data) as { logins: LoginSummary[] };
+        for (const l of logins) {
+          if (isOpen(l.outcome) || printed.has(l.loginId)) continue;
+          if (user && l.user?.toLowerCase() !== user.toLowerCase()) continue;
+          printed.add(l.loginId);
+          if (printed.size > 10_000) printed.clear();
+          process.stdout.write(loginLine(l));
+        }
       }
     }
+  } catch (err) {
+    throw new TraceError(`the stream from ${base} broke: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`, 2);
   }
+  // The server ended it: a follower that exits 0 here would look, to a script, like Ctrl-C.
+  throw new TraceError(`the dashboard at ${base} closed the stream (the proxy stopped?)`, 2);
 }

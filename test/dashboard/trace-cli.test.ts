@@ -155,4 +155,22 @@ describe('authproxy start + trace', () => {
     assert.equal(down.exitCode, 2);
     assert.match(down.stderr, /cannot reach the dashboard .*is \[main\] dashboard_port set/);
   });
+
+  // Last: it stops the proxy.
+  test('trace --follow – the proxy stops: it says the stream closed and exits 2 (it exited 0 without a word)', async () => {
+    const follower = spawn(process.execPath, [BIN, 'trace', '--url', url, '--follow'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    follower.stderr!.on('data', (d) => (err += String(d)));
+    const exited = new Promise<number | null>((r) => follower.once('exit', (code) => r(code)));
+    try {
+      // Stop the proxy once the follower's stream is open (it says `following URL` then).
+      await within(new Promise<void>((r) => follower.stdout!.on('data', (d) => (out += String(d)).includes('following ') && r())), 60_000, '--follow never opened its stream');
+      proxy.kill('SIGTERM');
+      assert.equal(await within(exited, 60_000, '--follow did not end with the proxy'), 2, err);
+      assert.match(err, /^authproxy trace: (the dashboard at .* closed the stream \(the proxy stopped\?\)|the stream from .* broke)/);
+    } finally {
+      follower.kill('SIGKILL');
+    }
+  });
 });
