@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { formatAuthEvent } from '../../ops/logs/authevents.ts';
 import { pyJsonString, pyUtcTimestamp } from '../../ops/logs/py-json.ts';
@@ -93,6 +94,25 @@ describe('log formats', () => {
       f.close();
       assert.equal(readFileSync(join(dir, 'a.log-20261208'), 'utf8'), 'before\nstill to the moved file\n');
       assert.equal(readFileSync(join(dir, 'a.log'), 'utf8'), 'after\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('rotating file – lines gathered in one turn of the loop reach the file by the next, and at a process.exit() without close()', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'authproxy-rot-'));
+    try {
+      const f = new RotatingFile(join(dir, 'a.log'), { maxSize: 0, maxFiles: 0, checkEveryMs: 0 });
+      f.write('one\n');
+      f.write('two\n');
+      await new Promise((r) => setImmediate(r));
+      assert.equal(readFileSync(join(dir, 'a.log'), 'utf8'), 'one\ntwo\n');
+      f.close();
+      // A fatal error's last line is written just before process.exit(): it must not stay gathered.
+      const module = fileURLToPath(new URL('../../ops/logs/rotating-file.ts', import.meta.url));
+      const script = `const { RotatingFile } = await import(${JSON.stringify(module)}); const f = new RotatingFile(${JSON.stringify(join(dir, 'b.log'))}, { maxSize: 0, maxFiles: 0 }); f.write('last words\\n'); process.exit(3);`;
+      assert.throws(() => execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'pipe' }), (e: { status?: number }) => e.status === 3);
+      assert.equal(readFileSync(join(dir, 'b.log'), 'utf8'), 'last words\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
