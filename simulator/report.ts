@@ -2,6 +2,7 @@
 // object for scripts, JUnit XML for CI. Never a password, passcode, secret or State value: the report
 // holds only what the device showed and what was expected.
 import Table from 'cli-table3';
+import { printable } from '../cli/printable.ts';
 import type { LoadPopulationReport, LoginReport, SimulationReport } from './run.ts';
 
 const ms = (n: number) => (Number.isNaN(n) ? '-' : n < 10 ? n.toFixed(1) : Math.round(n).toString());
@@ -21,10 +22,13 @@ function table(head: string[]): Table.Table {
   return new Table({ head, style: { head: [], border: [] }, wordWrap: true });
 }
 
+/** A row with every text cell printable (names come from the scenario, replies from the target). */
+const row = (cells: (string | number)[]) => cells.map((c) => (typeof c === 'string' ? printable(c) : c));
+
 export function loginTable(rows: readonly LoginReport[]): string {
   const t = table(['login', 'user', 'device', 'outcome', 'reply', 'rounds', 'ms', 'device showed', 'expected', 'verdict']);
   for (const r of rows)
-    t.push([
+    t.push(row([
       clip(r.name, 24),
       clip(r.user, 16),
       clip(r.device, 22),
@@ -35,14 +39,14 @@ export function loginTable(rows: readonly LoginReport[]): string {
       clip(oneLine(r.deviceOutcome), 32),
       clip(r.expected, 40),
       verdictCell(r.passed, r.problems),
-    ]);
+    ]));
   return t.toString();
 }
 
 export function loadTable(rows: readonly LoadPopulationReport[]): string {
   const t = table(['load', 'device', 'model', 'logins/s', 'p50 ms', 'p99 ms', 'accept', 'reject', 'challenge', 'gave up', 'resent', 'expected', 'verdict']);
   for (const r of rows)
-    t.push([
+    t.push(row([
       clip(r.name, 24),
       clip(r.device, 22),
       r.model,
@@ -56,18 +60,18 @@ export function loadTable(rows: readonly LoadPopulationReport[]): string {
       r.retransmissions,
       clip(r.expected, 40),
       verdictCell(r.passed, r.problems),
-    ]);
+    ]));
   return t.toString();
 }
 
 export function textReport(r: SimulationReport): string {
   const parts: string[] = [];
-  for (const n of r.notes) parts.push(`note: ${n}`);
+  for (const n of r.notes) parts.push(printable(`note: ${n}`));
   for (const f of r.faults) parts.push(`fault: ${f.what} at ${f.at_ms} ms${f.for_ms !== undefined ? ` for ${f.for_ms} ms` : ''}`);
   if (r.logins.length > 0) parts.push(loginTable(r.logins));
   if (r.load.length > 0) parts.push(loadTable(r.load));
   const failures = [...r.logins, ...r.load].filter((x) => !x.passed);
-  for (const f of failures) parts.push(`FAILED ${f.name}: ${f.problems.join('; ')}`);
+  for (const f of failures) parts.push(printable(`FAILED ${f.name}: ${f.problems.join('; ')}`));
   parts.push(`${r.passed} passed, ${r.failed} failed`);
   return `${parts.join('\n')}\n`;
 }

@@ -1,22 +1,11 @@
 // What `authproxy trace` prints: the list of logins as a table, and one login's trace as a timeline a
 // person reads top to bottom (the reason first, then every step with its time and duration).
-// Every text from the API passes through printable(): a User-Name is typed by whoever logs in, so it
-// may carry terminal escape sequences (clear the screen, retitle the window, forge a line) meant for
-// the admin's terminal.
+// Every text from the API passes through printable() (cli/printable.ts): a User-Name is typed by
+// whoever logs in, so it may carry terminal escape sequences meant for the admin's terminal.
 import Table from 'cli-table3';
 import type { LoginSummary, LoginTrace } from '../../dashboard/trace-types.ts';
+import { printable } from '../printable.ts';
 
-/** C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a terminal shows. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** The text with every control character shown as an escape (`\x1b`, `\u202e`), so a terminal only
- *  ever prints it. */
-export function printable(s: string): string {
-  return s.replace(UNSAFE, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
 const p = (s: string | undefined): string => (s === undefined ? '' : printable(s));
 
 export function ms(n: number | undefined): string {

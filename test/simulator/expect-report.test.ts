@@ -80,7 +80,7 @@ function report(name: string, reply: string, problem: string): SimulationReport 
   };
 }
 
-test('report – JUnit XML escapes every name, reply and problem; JSON parses back; tables never throw (property)', () => {
+test('report – JUnit XML escapes every name, reply and problem; JSON parses back; tables never throw and print no control character (property)', () => {
   fc.assert(
     fc.property(anyText, anyText, anyText, (name, reply, problem) => {
       const r = report(name, reply, problem);
@@ -94,7 +94,12 @@ test('report – JUnit XML escapes every name, reply and problem; JSON parses ba
       assert.equal(back.failed, 2);
       assert.equal(back.logins[0]!.reply, reply);
       assert.equal(back.load[0]!.p99, null);
-      assert.match(textReport(r), /0 passed, 2 failed\n$/);
+      const printed = textReport(r);
+      assert.match(printed, /0 passed, 2 failed\n$/);
+      // Names and replies may hold terminal escapes (a reply comes from the server under test): none
+      // reaches the terminal, and no text adds a line.
+      assert.doesNotMatch(printed, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      assert.equal(printed.split('\n').filter((l) => l.startsWith('FAILED ')).length, 2);
     }),
   );
 });
