@@ -64,9 +64,10 @@ export function loadTable(rows: readonly LoadPopulationReport[]): string {
   return t.toString();
 }
 
-export function textReport(r: SimulationReport): string {
+/** `notes: false` when the notes were already shown on this terminal before the run. */
+export function textReport(r: SimulationReport, o: { notes?: boolean } = {}): string {
   const parts: string[] = [];
-  for (const n of r.notes) parts.push(printable(`note: ${n}`));
+  if (o.notes !== false) for (const n of r.notes) parts.push(printable(`note: ${n}`));
   for (const f of r.faults) parts.push(`fault: ${f.what} at ${f.at_ms} ms${f.for_ms !== undefined ? ` for ${f.for_ms} ms` : ''}`);
   if (r.logins.length > 0) parts.push(loginTable(r.logins));
   if (r.load.length > 0) parts.push(loadTable(r.load));

@@ -52,6 +52,9 @@ export interface SimulationReport {
 export interface RunOptions {
   /** Called as logins finish (scripted and load), with how many are planned in all. */
   onProgress?: (done: number, total: number, passedSoFar: number, failedSoFar: number) => void;
+  /** Called once the target is ready, before the first login, with the notes so far (what was changed
+   *  or must be true), so a person watching a long run reads them first. */
+  onReady?: (notes: readonly string[]) => void;
 }
 
 const describe = (e: object) =>
@@ -82,6 +85,7 @@ export async function runScenario(read: ReadScenario, opts: RunOptions = {}): Pr
   const clients: RadiusClient[] = [];
   try {
     await env.prepare([...s.logins.map((l, i) => ({ device: loginDevices[i]!, server: l.server })), ...s.load.map((l, i) => ({ device: loadDevices[i]!, server: l.server }))]);
+    opts.onReady?.(env.notes);
     const total = s.logins.length + s.load.reduce((n, l) => n + plannedLogins(l), 0);
     let done = 0;
     let passed = 0;

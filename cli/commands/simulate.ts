@@ -22,6 +22,7 @@ export function registerSimulate(program: Command): void {
       const { SetupError } = await import('../../simulator/environment.ts');
       const { jsonReport, junitReport, textReport } = await import('../../simulator/report.ts');
       const { default: cliProgress } = await import('cli-progress');
+      const { printable } = await import('../printable.ts');
       const read = await readScenario(file);
       if (!read.ok) {
         for (const line of read.errors) process.stderr.write(`${line}\n`);
@@ -44,7 +45,9 @@ export function registerSimulate(program: Command): void {
       };
       let report;
       try {
-        report = await runScenario(read.value, { onProgress: progress });
+        // On a terminal the notes come before the run (a device the target does not admit waits its
+        // whole timeout per login: the note says why before the wait), not again after it.
+        report = await runScenario(read.value, { onProgress: progress, ...(live ? { onReady: (notes) => notes.forEach((n) => process.stderr.write(`${printable(`note: ${n}`)}\n`)) } : {}) });
       } catch (err) {
         bar?.stop();
         if (err instanceof SetupError) {
@@ -58,7 +61,7 @@ export function registerSimulate(program: Command): void {
       else if (opts.quiet) {
         for (const f of [...report.logins, ...report.load].filter((x) => !x.passed)) process.stdout.write(`FAILED ${f.name}: ${f.problems.join('; ')}\n`);
         process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
-      } else process.stdout.write(textReport(report));
+      } else process.stdout.write(textReport(report, { notes: !(live && process.stdout.isTTY) }));
       if (opts.junit) {
         try {
           await writeFile(opts.junit, junitReport(report));
