@@ -33,7 +33,7 @@ export const LOGIN_REASONS = {
   primary_error: { outcome: 'reject', text: 'Rejected: primary authentication failed' },
   primary_timeout: { outcome: 'reject', text: 'Rejected: primary authentication did not finish within login_timeout' },
   // rejected by Duo
-  duo_deny: { outcome: 'reject', text: 'Rejected: Duo denied the second factor' },
+  duo_deny: { outcome: 'reject', text: 'Rejected: Duo denied the login' },
   preauth_deny: { outcome: 'reject', text: 'Rejected: Duo preauth denied the user' },
   locked_out: { outcome: 'reject', text: 'Rejected: the Duo user is locked out' },
   enroll: { outcome: 'reject', text: 'Rejected: the user is not enrolled in Duo (enrollment link sent)' },
@@ -79,7 +79,7 @@ export interface ReasonFacts {
   error?: Pick<DuoError, 'kind' | 'httpStatus' | 'message'>;
 }
 
-/** "Accepted by failmode safe: Duo preauth returned 503", "Rejected: Duo denied the second factor: Login request denied." */
+/** "Accepted by failmode safe: Duo preauth returned 503", "Rejected: Duo denied the login: push denied by the user (Login request denied.)" */
 export function reasonText(reason: LoginReason, facts: ReasonFacts = {}): string {
   const base = LOGIN_REASONS[reason].text;
   if (facts.error) return `${base}: Duo ${facts.stage ?? 'call'} ${describeDuoError(facts.error)}`;

@@ -9,7 +9,7 @@ import type { LoginContext } from './login-types.ts';
 import { Messages } from './messages.ts';
 import { acceptReply, dropReply, rejectReply } from './reply.ts';
 
-type Ctx = Pick<LoginContext, 'mode' | 'options' | 'primaryAttributes' | 'preauth' | 'auth' | 'primaryResult'>;
+type Ctx = Pick<LoginContext, 'mode' | 'options' | 'primaryAttributes' | 'preauth' | 'auth' | 'primaryResult'> & Partial<Pick<LoginContext, 'factor'>>;
 
 /** What the machine assigns when it decides: the reply, why, and why in words. */
 export interface Decision {
@@ -74,7 +74,10 @@ export const Replies = {
     const reply = rejectReply(message, isChallengeMode(ctx) ? (ctx.primaryResult?.attributes ?? []) : []);
     const r = ctx.primaryResult;
     const error = r !== undefined && 'error' in r ? r.error === true : message?.startsWith(Messages.primaryErrorPrefix) === true;
-    return decide(reply, error ? 'primary_error' : 'primary_reject', message);
+    // Which server said no belongs in the words: "Rejected: ... (dc1.example.com: Invalid credentials)".
+    const detail = r?.host !== undefined ? `(${r.host}: ${message ?? 'no reply text'})` : message;
+    const reason = error ? 'primary_error' : 'primary_reject';
+    return { reply, reason, reasonText: r?.host !== undefined ? `${reasonText(reason)} ${detail}` : reasonText(reason, detail ? { detail } : {}) };
   },
 
   /** Preauth failed: no preauth result, so no Class either (§19.10). */
@@ -88,8 +91,22 @@ export const Replies = {
   authFailmode: (ctx: Ctx): Decision =>
     failmode(ctx, 'auth', (m) => acceptAfterDuo(ctx, m), (m) => rejectReply(m, isChallengeMode(ctx) ? ctx.primaryAttributes : [])),
   authAllow: (ctx: Ctx): Decision => decide(acceptAfterDuo(ctx, statusOf(ctx.auth)), 'duo_allow', statusOf(ctx.auth)),
-  authDeny: (ctx: Ctx): Decision => decide(rejectReply(statusOf(ctx.auth)), 'duo_deny', statusOf(ctx.auth)),
+  authDeny: (ctx: Ctx): Decision => ({
+    reply: rejectReply(statusOf(ctx.auth)),
+    reason: 'duo_deny',
+    reasonText: duoDenyText(ctx.factor, statusOf(ctx.auth)),
+  }),
 };
+
+/** A denied /auth in words a person at 3 a.m. reads at once: which factor, and Duo's own status.
+ *  Starts with the reason's text like every reasonText, so a search for it finds them all. */
+export function duoDenyText(factor: string | undefined, status: string | undefined): string {
+  const kind = factor?.replace(/\d+$/, '');
+  const what = kind === 'push' ? 'push' : kind === 'phone' ? 'phone call' : kind === 'sms' ? 'SMS' : kind === 'passcode' ? 'passcode' : undefined;
+  if (what === undefined) return reasonText('duo_deny', status ? { detail: status } : {});
+  const how = kind === 'push' && status !== undefined && /denied/i.test(status) ? 'push denied by the user' : what;
+  return reasonText('duo_deny', { detail: status ? `${how} (${status})` : how });
+}
 
 function statusOf(outcome: Ctx['preauth'] | Ctx['auth']): string | undefined {
   return outcome?.ok ? outcome.value.status : undefined;

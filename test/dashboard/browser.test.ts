@@ -106,7 +106,7 @@ describe('dashboard in a browser', () => {
     assert.equal(focused, 'trace-title', 'focus moves to the trace');
     await page.locator('#trace-reply', { hasText: 'Login request denied.' }).waitFor({ timeout: WAIT });
     // The reason in words, from the login vocabulary (machines/login-reasons.ts), as logs and metrics say it.
-    assert.equal((await page.locator('#trace-reason').textContent())?.trim(), 'Rejected: Duo denied the second factor: Login request denied.');
+    assert.equal((await page.locator('#trace-reason').textContent())?.trim(), 'Rejected: Duo denied the login: push denied by the user (Login request denied.)');
     assert.match((await page.locator('#trace-timeline').textContent()) ?? '', /processing\.auth[\s\S]*rejected/);
     assert.match((await page.locator('#trace-duo').textContent()) ?? '', /preauth.*200.*auth[\s\S]*auth \(push\)200.*deny.*Login request denied\./s);
     await screenshot('trace');

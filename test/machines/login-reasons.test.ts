@@ -7,6 +7,7 @@ import type { DuoErrorKind } from '../../machines/contracts.ts';
 import { describeDuoError, isLoginReason, LOGIN_REASON_NAMES, LOGIN_REASONS, preauthDenyReason, reasonText, screenRejectReason } from '../../machines/login-reasons.ts';
 import { Messages } from '../../machines/messages.ts';
 import { factorLabel } from '../../machines/factor-label.ts';
+import { duoDenyText, Replies } from '../../machines/login-replies.ts';
 
 const KINDS: DuoErrorKind[] = ['network', 'timeout', 'http-5xx', 'malformed', 'http-4xx', 'invalid-200', 'factor-too-long', 'rate-limited'];
 
@@ -58,5 +59,23 @@ describe('login reasons', () => {
       assert.ok(l === s || l === 'passcode');
       if (/^\d+$/.test(s)) assert.equal(l, 'passcode');
     }));
+  });
+  test('login reasons – a denied /auth names the factor and keeps Duo\'s status, for any factor label and status', () => {
+    assert.equal(duoDenyText('push1', 'Login request denied.'), 'Rejected: Duo denied the login: push denied by the user (Login request denied.)');
+    assert.equal(duoDenyText('passcode', 'Incorrect passcode. Please try again.'), 'Rejected: Duo denied the login: passcode (Incorrect passcode. Please try again.)');
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom('push', 'push2', 'phone1', 'sms1', 'auto', 'passcode'), fc.string().map(factorLabel)), fc.option(fc.string(), { nil: undefined }), (factor, status) => {
+        const text = duoDenyText(factor, status);
+        assert.ok(text.startsWith(LOGIN_REASONS.duo_deny.text));
+        if (status) assert.ok(text.includes(status));
+      }),
+    );
+  });
+
+  test('login reasons – a primary reject names the server that said no when the client tells it', () => {
+    const ctx = (host?: string) =>
+      ({ mode: 'radius_server_auto', options: {}, primaryAttributes: [], primaryResult: { ok: false, message: 'Invalid credentials', attributes: [], ...(host ? { host } : {}) } }) as never;
+    assert.equal(Replies.primaryRejected(ctx('dc1.example.com')).reasonText, 'Rejected: primary authentication refused the credentials (dc1.example.com: Invalid credentials)');
+    assert.equal(Replies.primaryRejected(ctx()).reasonText, 'Rejected: primary authentication refused the credentials: Invalid credentials');
   });
 });
