@@ -9,6 +9,7 @@ import type { AnyLoginEvent, DuoCall, LoginSummary, PrimaryCall } from '../machi
 import { LoginEventName, summaryState } from '../machines/login-events.ts';
 import { type LoginReason, outcomeOf, reasonText } from '../machines/login-reasons.ts';
 import type { LoginContext, LoginMode } from '../machines/login-types.ts';
+import { maskEnrollmentCodes } from '../machines/redact.ts';
 
 /** What a challenge login carries from one round to the next (plain JSON, stored with the challenge). */
 export interface LoginTrail {
@@ -92,7 +93,7 @@ export class LoginRecorder {
     if (out.ok) {
       detail.httpStatus = 200;
       detail.result = out.value.result;
-      if (out.value.status !== undefined) detail.status = out.value.status;
+      if (out.value.status !== undefined) detail.status = maskEnrollmentCodes(out.value.status);
       const txid = (out.value as AuthResult).txid;
       if (txid !== undefined) detail.txid = this.trail.txid = txid;
     } else {
@@ -136,7 +137,7 @@ export class LoginRecorder {
       factor: ctx?.factor ?? null,
       outcome: outcomeOf(reason),
       reason,
-      reasonText: ctx?.reasonText ?? reasonText(reason),
+      reasonText: maskEnrollmentCodes(ctx?.reasonText ?? reasonText(reason)),
       final,
       rounds: ctx?.rounds ?? this.round,
       startedAt: new Date(startedAt).toISOString(),
@@ -148,7 +149,7 @@ export class LoginRecorder {
     };
     if (reply.kind === 'reply') {
       s.code = reply.code;
-      if (reply.replyMessage !== undefined) s.replyMessage = reply.replyMessage;
+      if (reply.replyMessage !== undefined) s.replyMessage = maskEnrollmentCodes(reply.replyMessage);
     }
     if (this.trail.txid !== undefined) s.txid = this.trail.txid;
     this.emit(this.event('summary', LoginEventName.summary, summaryState(s.outcome), s));

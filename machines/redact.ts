@@ -32,10 +32,17 @@ export function stateName(value: unknown): string {
   return '';
 }
 
+/** A Duo enrollment link ("Please enroll at https://…/portal?code=…") lets whoever holds it enrol their own
+ *  phone as that user: the device shows it to its user, but logs, events and the dashboard keep only
+ *  where it points, with the code's value masked. */
+export function maskEnrollmentCodes(text: string): string {
+  return text.replace(/([?&](?:code|token|akey)=)[^&\s"']+/gi, '$1…');
+}
+
 function replyDetail(reply: LoginReply | undefined): Record<string, unknown> {
   if (!reply) return {};
   if (reply.kind === 'drop') return { reply: 'drop', reason: reply.reason };
-  return { code: reply.code, ...(reply.replyMessage !== undefined ? { replyMessage: reply.replyMessage } : {}) };
+  return { code: reply.code, ...(reply.replyMessage !== undefined ? { replyMessage: maskEnrollmentCodes(reply.replyMessage) } : {}) };
 }
 
 /** What an event may tell: its type, and for actor results their outcome without any input. */
@@ -52,7 +59,7 @@ export function redactEvent(event: EventObject): Record<string, unknown> {
     detail.duoOk = o.ok === true;
     if (o.ok && o.value) {
       detail.result = o.value.result;
-      if (typeof o.value.status === 'string') detail.duoStatus = o.value.status;
+      if (typeof o.value.status === 'string') detail.duoStatus = maskEnrollmentCodes(o.value.status);
     } else if (o.error) {
       detail.errorKind = o.error.kind;
       detail.failOpen = o.error.failOpen;

@@ -2,6 +2,7 @@
 // never printed, only `<redacted>`; EAP-Message (it may carry inner credentials) and State (a challenge's
 // key) show their size only.
 import type { WireAttribute } from '../../machines/contracts.ts';
+import { maskEnrollmentCodes } from '../../machines/redact.ts';
 import { decodeValue, entries, entryName } from './attributes.ts';
 import type { RawAttribute } from './codec/types.ts';
 
@@ -38,7 +39,7 @@ export function describeAttributes(list: readonly (WireAttribute | RawAttribute)
     if (SIZE_ONLY.has(name)) return `${name}=<${e.value.length} bytes>`;
     const v = decodeValue(e.def, e.value);
     if (Buffer.isBuffer(v)) return `${name}=0x${v.toString('hex')}`;
-    if (typeof v === 'string') return `${name}=${e.def?.valueType === 'string' ? quote(v) : v}`;
+    if (typeof v === 'string') return `${name}=${e.def?.valueType === 'string' ? quote(maskEnrollmentCodes(v)) : v}`;
     const named = e.def?.values && Object.entries(e.def.values).find(([, n]) => n === v)?.[0];
     return `${name}=${named ?? String(v)}`;
   });
