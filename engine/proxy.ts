@@ -20,8 +20,7 @@ import { type AnyLoginEvent, isSummaryEvent } from '../machines/login-events.ts'
 import type { LoginReason } from '../machines/login-reasons.ts';
 import type { LoginMode } from '../machines/login-types.ts';
 import { loginLine } from '../ops/logs/login-line.ts';
-import { entries } from '../adapters/radius/attributes.ts';
-import { Attr } from '../adapters/radius/codec/index.ts';
+import { findString } from '../adapters/radius/attributes.ts';
 import { dropSummary } from './login-recorder.ts';
 import type { EngineThreads } from './engine-threads.ts';
 import { createLoginEngine, type LoginEngine } from './login-engine.ts';
@@ -134,7 +133,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   /** A request the listener answers with nothing before any engine decided: its summary all the same. */
   const listenerDrop = (req: RadiusRequest, loginId: string, reason: LoginReason, detail: string): LoginReply => {
     const mode = sections.find((s) => s.name === req.server)?.type as LoginMode;
-    const who = { loginId, server: req.server, mode, user: userNameOf(req), clientIp: req.clientIp };
+    const who = { loginId, server: req.server, mode, user: findString(req.attributes, 'User-Name'), clientIp: req.clientIp };
     return dropSummary(who, reason, detail, (ev) => {
       onEvent(ev);
       bus.publish(Subjects.events(ev.server, ev.loginId), ev);
@@ -249,10 +248,4 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       return { ok: true, listeners };
     },
   };
-}
-
-/** The User-Name of a request, for the summary of a login no engine ran. */
-function userNameOf(req: RadiusRequest): string | undefined {
-  for (const e of entries(req.attributes)) if (e.vendorId === 0 && e.type === Attr.UserName) return e.value.toString('utf8');
-  return undefined;
 }
