@@ -5,7 +5,7 @@
 //   kind 'summary': one per answered request, with the outcome, the reason and its text
 // A challenge login keeps one loginId over its rounds, so its trace spans them. Whitelist only: each
 // field is copied by name from events that are redacted at the source.
-import type { LoginEvent } from '../machines/contracts.ts';
+import { type LoginEvent, REPLY_CODE_NAMES } from '../machines/contracts.ts';
 
 /** A bus event of a login: `kind` says which part of the vocabulary it is (absent: a transition). */
 export type { LoginEvent };
@@ -15,7 +15,6 @@ import { type LoginTrace, type Outcome, TRACE_LIMITS } from './trace-types.ts';
 /** Final states of the machine, as outcomes (for a login whose summary never came). */
 const FINAL: Record<string, Outcome> = { accepted: 'accept', rejected: 'reject', dropped: 'drop', expired: 'drop' };
 const SUMMARY_OUTCOMES: Record<string, Outcome> = { accept: 'accept', reject: 'reject', drop: 'drop', challenge: 'challenge' };
-export const CODE_NAMES: Record<number, string> = { 2: 'Access-Accept', 3: 'Access-Reject', 11: 'Access-Challenge' };
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v.slice(0, TRACE_LIMITS.text) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -111,7 +110,7 @@ function applyTransition(trace: LoginTrace, ev: LoginEvent, d: Record<string, un
   if (outcome && trace.outcome === 'in-flight') {
     trace.outcome = outcome;
     const code = num(d.code);
-    trace.reply ??= code === undefined ? { code: 'no answer' } : { code: CODE_NAMES[code] ?? String(code), ...opt('message', text(d.replyMessage)) };
+    trace.reply ??= code === undefined ? { code: 'no answer' } : { code: REPLY_CODE_NAMES[code] ?? String(code), ...opt('message', text(d.replyMessage)) };
   }
 }
 
@@ -152,7 +151,7 @@ function applySummary(trace: LoginTrace, ev: LoginEvent, d: Record<string, unkno
   if (ms !== undefined) trace.ms = ms;
   if (typeof d.mode === 'string') trace.mode = d.mode;
   const code = num(d.code);
-  trace.reply = code === undefined ? { code: 'no answer' } : { code: CODE_NAMES[code] ?? String(code), ...opt('message', text(d.replyMessage)) };
+  trace.reply = code === undefined ? { code: 'no answer' } : { code: REPLY_CODE_NAMES[code] ?? String(code), ...opt('message', text(d.replyMessage)) };
   const outcome = SUMMARY_OUTCOMES[String(d.outcome)];
   if (outcome) trace.outcome = d.final === false ? 'challenge' : outcome;
   if (d.final !== false && trace.state !== ev.state && FINAL[ev.state]) {

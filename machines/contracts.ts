@@ -20,6 +20,9 @@ export const RadiusCode = {
 } as const;
 export type ReplyCode = 2 | 3 | 11;
 
+/** The names the login line and the dashboard give the answers a login sends. */
+export const REPLY_CODE_NAMES: Readonly<Record<number, string>> = { [RadiusCode.AccessAccept]: 'Access-Accept', [RadiusCode.AccessReject]: 'Access-Reject', [RadiusCode.AccessChallenge]: 'Access-Challenge' };
+
 /** What a login answers. `drop` means send nothing (the device retransmits or gives up), e.g. an
  *  upstream Access-Challenge to a PAP request (reference §18 fact 44). */
 export type LoginReply =

@@ -2,9 +2,8 @@
 // the outcome and the machine-readable reason with its words, Duo's txid and where the time went. It
 // answers "why was alice rejected at 09:14?" without debug logging. Built from the login's summary
 // event (machines/login-events.ts), so it says what the metrics and the dashboard say.
+import { REPLY_CODE_NAMES } from '../../machines/contracts.ts';
 import type { LoginSummary } from '../../machines/login-events.ts';
-
-const CODE_NAMES: Record<number, string> = { 2: 'Access-Accept', 3: 'Access-Reject', 11: 'Access-Challenge' };
 
 /** The fields of the line (`event: 'login'`); `result` keeps the RADIUS answer's name, or `drop`. */
 export function loginLine(s: LoginSummary): { fields: Record<string, unknown>; message: string } {
@@ -16,7 +15,7 @@ export function loginLine(s: LoginSummary): { fields: Record<string, unknown>; m
     clientIp: s.clientIp,
     user: s.user,
     factor: s.factor,
-    result: s.code === undefined ? 'drop' : (CODE_NAMES[s.code] ?? `code ${s.code}`),
+    result: s.code === undefined ? 'drop' : (REPLY_CODE_NAMES[s.code] ?? `code ${s.code}`),
     outcome: s.outcome,
     reason: s.reason,
     rounds: s.rounds,
