@@ -22,8 +22,7 @@ const logger = createLogger({ level: data.logLevel, destination: { write: (line:
 const send = (m: FromThread) => port.postMessage(m);
 
 try {
-  // engine_threads is the main thread's business: here the engine runs in this thread.
-  const config: ProxyConfig = { ...data.config, main: { ...data.config.main, engineThreads: 0 } };
+  const config = inThisThread(data.config);
   let bus: Bus;
   let store: ChallengeStore;
   let backplane: Backplane | undefined;
@@ -35,10 +34,10 @@ try {
     if (!backplane) throw new Error('engine thread without a bridge needs nats_url');
     ({ bus, store } = backplane);
   }
-  // The main thread logs the debug transition lines (it hears every thread's events); doing it here too
-  // would print each one once per thread.
   const primaryFactory = await loadPrimaryFactory(config);
-  // Its login events go to the main thread, which logs them (one writer per log file) and counts them.
+  // The main thread logs the debug transition lines (it hears every thread's events); doing it here too
+  // would print each one once per thread. Its login events go to the main thread, which logs them (one
+  // writer per log file) and counts them.
   const proxy = await startProxy({
     config,
     logger,
@@ -52,7 +51,7 @@ try {
   });
   port.on('message', (m: ToThread) => {
     if (m.type === 'reload') {
-      void proxy.reload({ ...m.config, main: { ...m.config.main, engineThreads: 0 } }).then(() => send({ type: 'reloaded' }));
+      void proxy.reload(inThisThread(m.config)).then(() => send({ type: 'reloaded' }));
       return;
     }
     if (m.type !== 'stop') return;
@@ -76,4 +75,10 @@ try {
 } catch (err) {
   send({ type: 'failed', message: (err as Error).message });
   port.close();
+}
+
+/** The configuration as this thread runs it: engine_threads is the main thread's business (at start and
+ *  on every reload); here the engine runs in this thread. */
+function inThisThread(c: ProxyConfig): ProxyConfig {
+  return { ...c, main: { ...c.main, engineThreads: 0 } };
 }
