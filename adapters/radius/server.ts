@@ -215,7 +215,8 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
       return;
     }
     if (reply?.kind !== 'reply') return failed(p, new Error('handler returned neither a reply nor a drop'));
-    const r = encodeReply(target, reply.code, replyAttributes(reply), p.secret);
+    const attributes = replyAttributes(reply);
+    const r = encodeReply(target, reply.code, attributes, p.secret);
     if (!r.ok) {
       cache.complete(p.key, p.token, undefined);
       logger.error({ event: 'radius_encode_error', client: ip, id: target.id, err: r.error }, `unhandled error processing request from ${ip}:${rinfo.port}`);
@@ -224,7 +225,7 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     }
     cache.complete(p.key, p.token, r.bytes);
     st.answered++;
-    if (logger.isLevelEnabled?.('debug')) logger.debug({ event: 'radius_packet', direction: 'sent', client: ip, port: rinfo.port, id: target.id, code: reply.code, attributes: describeAttributes(replyAttributes(reply)) }, `Packet dump - sent to ${ip}`);
+    if (logger.isLevelEnabled?.('debug')) logger.debug({ event: 'radius_packet', direction: 'sent', client: ip, port: rinfo.port, id: target.id, code: reply.code, attributes: describeAttributes(attributes) }, `Packet dump - sent to ${ip}`);
     send(p.listener, p.socket, r.bytes, rinfo);
   }
 
