@@ -3,11 +3,11 @@
 // keeps count of what the proxy logs (bytes, lines, events), notices a crash, and reads the child's
 // resident memory and open descriptors from /proc.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { freePort } from '../../test/harness/ports.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const SECRET = 'fuzz-and-soak-secret';
@@ -36,14 +36,6 @@ function fixture(slowPushMs: number): string {
   ].join('\n');
 }
 
-export async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(r));
-  return port;
-}
-
 export interface ProxyChild {
   readonly duoOnlyPort: number;
   readonly challengePort: number;
@@ -60,7 +52,7 @@ export interface ProxyChild {
 
 export async function startProxyChild(opts: { slowPushMs?: number; restartOnCrash?: boolean; onCrash?: (stderr: string) => void } = {}): Promise<ProxyChild> {
   const dir = await mkdtemp(join(tmpdir(), 'authproxy-fuzz-'));
-  const [duoOnlyPort, challengePort] = [await freeUdpPort(), await freeUdpPort()];
+  const [duoOnlyPort, challengePort] = [await freePort('udp'), await freePort('udp')];
   const duo = `ikey=${IKEY}\nskey=${SKEY}\napi_host=localhost\nradius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\nfailmode=secure\n`;
   await writeFile(join(dir, 'duo.yaml'), fixture(opts.slowPushMs ?? 3000));
   await writeFile(
