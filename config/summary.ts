@@ -1,5 +1,6 @@
 // One line per section for `authproxy check-config` on a valid file: what will listen where and talk to
-// what. Built field by field from the typed config, so no secret can slip in.
+// what. Built field by field from the typed config, so no secret can slip in. Also the count of problems
+// that ends its output (countLine).
 import { listenAddress } from './cross.ts';
 import type { ClientSection, MainConfig, ProxyConfig, ServerSection } from './types.ts';
 
@@ -37,4 +38,12 @@ export function summarise(config: ProxyConfig): string[] {
     ...Object.values(config.clients).map((c) => ({ line: c.line, text: summariseClient(c) })),
   ];
   return [summariseMain(config.main), ...sections.sort((a, b) => a.line - b.line).map((s) => s.text)];
+}
+
+/** "2 errors, 1 warning, 3 options without effect": options accepted for compatibility (notices) are
+ *  counted apart from warnings, so a Duo file copied as it is does not look like one full of mistakes. */
+export function countLine(errors: number, warnings: readonly { severity: string }[]): string {
+  const inert = warnings.filter((w) => w.severity === 'notice').length;
+  const parts = [plural(warnings.length - inert, 'warning'), ...(inert > 0 ? [`${plural(inert, 'option')} without effect`] : [])];
+  return [...(errors > 0 ? [plural(errors, 'error')] : []), ...parts].join(', ');
 }

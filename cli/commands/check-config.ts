@@ -11,7 +11,7 @@ export function registerCheckConfig(program: Command): void {
     .option('-c, --config <file>', 'path of the authproxy.cfg to check (default: /etc/authproxy/authproxy.cfg, else ./authproxy.cfg)')
     .action(async (opts) => {
       // Loaded when the command runs, so that other commands (and --help, --version) do not pay for them.
-      const [{ formatProblem, loadConfig }, { summarise }] = await Promise.all([import('../../config/index.ts'), import('../../config/summary.ts')]);
+      const [{ formatProblem, loadConfig }, { countLine, summarise }] = await Promise.all([import('../../config/index.ts'), import('../../config/summary.ts')]);
       const file = chooseConfig(opts.config);
       if (!file.ok) {
         process.stderr.write(`authproxy: ${file.message}\n`);
@@ -30,14 +30,4 @@ export function registerCheckConfig(program: Command): void {
       for (const line of summarise(result.config)) console.log(line);
       console.log(`configuration OK (${counts})`);
     });
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** "2 errors, 1 warning, 3 options without effect": options accepted for compatibility (notices) are
- *  counted apart from warnings, so a Duo file copied as it is does not look like one full of mistakes. */
-function countLine(errors: number, warnings: readonly { severity: string }[]): string {
-  const inert = warnings.filter((w) => w.severity === 'notice').length;
-  const parts = [plural(warnings.length - inert, 'warning'), ...(inert > 0 ? [`${plural(inert, 'option')} without effect`] : [])];
-  return [...(errors > 0 ? [plural(errors, 'error')] : []), ...parts].join(', ');
 }
