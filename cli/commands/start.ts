@@ -144,6 +144,7 @@ export function registerStart(program: Command): void {
             const { reloadConfig } = await import('../../ops/reload.ts');
             const m = mock;
             running = await reloadConfig({ file: file.path, proxy, running, logger: lifecycle, ...(m ? { adjust: (c: ProxyConfig) => pointAtMock(c, m) } : {}) });
+            outputs!.setServers(running.servers);
           });
         };
         process.on('SIGTERM', () => void stop('SIGTERM'));

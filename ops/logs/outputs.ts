@@ -26,6 +26,9 @@ export interface LogOutputs {
   onLoginEvent(ev: AnyLoginEvent): void;
   /** SIGUSR2: reopen the files (after logrotate moved them). */
   reopen(): void;
+  /** After a reload (SIGHUP): the sections' ikey and mode that authevents.log writes. A section the reload
+   *  removed keeps its facts for the logins it still finishes. */
+  setServers(servers: ProxyConfig['servers']): void;
   close(): Promise<void>;
   /** What was opened, for the startup line: ['file /x/log/authproxy.log', 'stdout', ...]. */
   describe: string[];
@@ -65,7 +68,11 @@ export function openLogOutputs(config: Pick<ProxyConfig, 'file' | 'main' | 'serv
     describe.push(server ? `syslog udp ${server.host}:${server.port}` : 'syslog /dev/log');
   }
   let authFile: RotatingFile | undefined;
-  const sections = new Map<string, SectionFacts>(config.servers.map((s) => [s.name, { ikey: s.ikey, mode: s.type }]));
+  const sections = new Map<string, SectionFacts>();
+  const setServers = (servers: ProxyConfig['servers']) => {
+    for (const sv of servers) sections.set(sv.name, { ikey: sv.ikey, mode: sv.type });
+  };
+  setServers(config.servers);
   const host = hostname();
   if (m.logAuthEvents) {
     authFile = new RotatingFile(join(dir, 'authevents.log'), { maxSize: m.logMaxSize, maxFiles: m.logMaxFiles, onError: err('authevents.log') });
@@ -82,6 +89,7 @@ export function openLogOutputs(config: Pick<ProxyConfig, 'file' | 'main' | 'serv
       for (const a of authEventsOf(ev, sections.get(ev.server), host)) authFile.write(formatAuthEvent(a));
     },
     reopen: () => files.forEach((f) => f.reopen()),
+    setServers,
     async close() {
       await new Promise<void>((r) => flush(() => r()));
       for (const f of files) f.close();
