@@ -79,7 +79,7 @@ export class LoginRecorder {
   }
 
   private primaryDone(call: Pending, r: PrimaryAuthResult): void {
-    const detail: PrimaryCall = { client: this.clientName, ms: this.elapsed(call), ok: r.ok, message: r.message, round: this.round };
+    const detail: PrimaryCall = { client: this.clientName, ms: this.elapsed(call), ok: r.ok, message: maskEnrollmentCodes(r.message), round: this.round };
     if (r.host !== undefined) detail.host = r.host;
     if (!r.ok && 'drop' in r) detail.drop = true;
     if (!r.ok && 'error' in r && r.error) detail.error = true;
@@ -99,7 +99,7 @@ export class LoginRecorder {
     } else {
       detail.errorKind = out.error.kind;
       detail.failOpen = out.error.failOpen;
-      detail.errorMessage = out.error.message;
+      detail.errorMessage = maskEnrollmentCodes(out.error.message);
       if (out.error.httpStatus !== undefined) detail.httpStatus = out.error.httpStatus;
     }
     this.emit(this.event('duo', LoginEventName.duo, `processing.${endpoint}`, detail));

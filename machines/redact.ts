@@ -53,7 +53,7 @@ export function redactEvent(event: EventObject): Record<string, unknown> {
     const o = output as { ok?: unknown; message?: unknown; drop?: unknown };
     detail.primaryOk = o.ok === true;
     if (o.drop === true) detail.primaryDrop = true;
-    if (typeof o.message === 'string') detail.primaryMessage = o.message;
+    if (typeof o.message === 'string') detail.primaryMessage = maskEnrollmentCodes(o.message);
   } else if ((event.type === 'xstate.done.actor.duoPreauth' || event.type === 'xstate.done.actor.duoAuth') && output) {
     const o = output as { ok?: boolean; value?: { result?: unknown; status?: unknown }; error?: { kind?: unknown; failOpen?: unknown; httpStatus?: unknown; code?: unknown } };
     detail.duoOk = o.ok === true;
