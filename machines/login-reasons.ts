@@ -86,6 +86,23 @@ export function reasonText(reason: LoginReason, facts: ReasonFacts = {}): string
   return facts.detail ? `${base}: ${facts.detail}` : base;
 }
 
+/** A denied /auth in words a person at 3 a.m. reads at once: which factor, and Duo's own status.
+ *  Starts with the reason's text like every reasonText, so a search for it finds them all. */
+export function duoDenyText(factor: string | undefined, status: string | undefined): string {
+  const kind = factor?.replace(/\d+$/, '');
+  const what = kind === 'push' ? 'push' : kind === 'phone' ? 'phone call' : kind === 'sms' ? 'SMS' : kind === 'passcode' ? 'passcode' : undefined;
+  if (what === undefined) return reasonText('duo_deny', status ? { detail: status } : {});
+  const how = kind === 'push' && status !== undefined && /denied/i.test(status) ? 'push denied by the user' : what;
+  return reasonText('duo_deny', { detail: status ? `${how} (${status})` : how });
+}
+
+/** A primary reject in words, naming the server that said no when the client tells it:
+ *  "Rejected: primary authentication refused the credentials (dc1.example.com: Invalid credentials)". */
+export function primaryRejectText(reason: 'primary_reject' | 'primary_error', host: string | undefined, message: string | undefined): string {
+  if (host === undefined) return reasonText(reason, message ? { detail: message } : {});
+  return `${reasonText(reason)} (${host}: ${message ?? 'no reply text'})`;
+}
+
 /** A Duo error in words: "returned 503", "timed out", "could not be reached (ECONNREFUSED)". */
 export function describeDuoError(e: Pick<DuoError, 'kind' | 'httpStatus' | 'message'>): string {
   switch (e.kind) {

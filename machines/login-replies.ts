@@ -4,7 +4,7 @@
 import { classAttributes } from './class-attribute.ts';
 import type { DuoError, LoginReply, WireAttribute } from './contracts.ts';
 import { failmodeDecision } from './failmode.ts';
-import { type LoginReason, preauthDenyReason, reasonText, screenRejectReason } from './login-reasons.ts';
+import { duoDenyText, type LoginReason, preauthDenyReason, primaryRejectText, reasonText, screenRejectReason } from './login-reasons.ts';
 import type { LoginContext } from './login-types.ts';
 import { Messages } from './messages.ts';
 import { acceptReply, dropReply, rejectReply } from './reply.ts';
@@ -74,10 +74,8 @@ export const Replies = {
     const reply = rejectReply(message, isChallengeMode(ctx) ? (ctx.primaryResult?.attributes ?? []) : []);
     const r = ctx.primaryResult;
     const error = r !== undefined && 'error' in r ? r.error === true : message?.startsWith(Messages.primaryErrorPrefix) === true;
-    // Which server said no belongs in the words: "Rejected: ... (dc1.example.com: Invalid credentials)".
-    const detail = r?.host !== undefined ? `(${r.host}: ${message ?? 'no reply text'})` : message;
     const reason = error ? 'primary_error' : 'primary_reject';
-    return { reply, reason, reasonText: r?.host !== undefined ? `${reasonText(reason)} ${detail}` : reasonText(reason, detail ? { detail } : {}) };
+    return { reply, reason, reasonText: primaryRejectText(reason, r?.host, message) };
   },
 
   /** Preauth failed: no preauth result, so no Class either (§19.10). */
@@ -97,16 +95,6 @@ export const Replies = {
     reasonText: duoDenyText(ctx.factor, statusOf(ctx.auth)),
   }),
 };
-
-/** A denied /auth in words a person at 3 a.m. reads at once: which factor, and Duo's own status.
- *  Starts with the reason's text like every reasonText, so a search for it finds them all. */
-export function duoDenyText(factor: string | undefined, status: string | undefined): string {
-  const kind = factor?.replace(/\d+$/, '');
-  const what = kind === 'push' ? 'push' : kind === 'phone' ? 'phone call' : kind === 'sms' ? 'SMS' : kind === 'passcode' ? 'passcode' : undefined;
-  if (what === undefined) return reasonText('duo_deny', status ? { detail: status } : {});
-  const how = kind === 'push' && status !== undefined && /denied/i.test(status) ? 'push denied by the user' : what;
-  return reasonText('duo_deny', { detail: status ? `${how} (${status})` : how });
-}
 
 function statusOf(outcome: Ctx['preauth'] | Ctx['auth']): string | undefined {
   return outcome?.ok ? outcome.value.status : undefined;

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { DuoErrorKind } from '../../machines/contracts.ts';
-import { describeDuoError, isLoginReason, LOGIN_REASON_NAMES, LOGIN_REASONS, preauthDenyReason, reasonText, screenRejectReason } from '../../machines/login-reasons.ts';
+import { describeDuoError, duoDenyText, isLoginReason, LOGIN_REASON_NAMES, LOGIN_REASONS, preauthDenyReason, reasonText, screenRejectReason } from '../../machines/login-reasons.ts';
 import { Messages } from '../../machines/messages.ts';
 import { factorLabel } from '../../machines/factor-label.ts';
-import { duoDenyText, Replies } from '../../machines/login-replies.ts';
+import { Replies } from '../../machines/login-replies.ts';
 
 const KINDS: DuoErrorKind[] = ['network', 'timeout', 'http-5xx', 'malformed', 'http-4xx', 'invalid-200', 'factor-too-long', 'rate-limited'];
 
