@@ -5,7 +5,7 @@
 // the first ones are answered before the 10,000th login reaches Duo (a reading at a fixed 8 s saw only
 // ~4,000 of them waiting).
 //
-//   node --import tsx bench/lib/hold-memory.ts [N] [--heapsnapshot] [--push-ms=120000]
+//   node --import tsx bench/lib/hold-memory.ts [N] [--heapsnapshot] [--push-ms=120000] [--bin=PATH]
 //
 // --heapsnapshot: the proxy also writes a heap snapshot before and while holding (SIGUSR2), and the
 // script prints what the waiting logins added, per login, by constructor (internal kinds by their first
@@ -40,6 +40,10 @@ export interface HoldOptions {
   port?: number;
   heapSnapshot?: boolean;
   log?: (line: string) => void;
+  /** The `authproxy` to hold the logins in (default: this checkout's bin/authproxy.js); the mock Duo is always this checkout's. */
+  bin?: string;
+  /** Called once the mock Duo is up, with its port and the file of its CA (e.g. to measure against it). */
+  withMock?: (port: number, caFile: string) => Promise<void>;
 }
 
 /** Holds `n` logins waiting on pushes in a fresh proxy and reads its RSS before and while. */
@@ -48,6 +52,14 @@ export async function holdMemory(o: HoldOptions): Promise<HoldFigures & { heap?:
   const log = o.log ?? (() => undefined);
   const mock = await startMockDuoChild(dir, { alice: approvingUser(0), hold: approvingUser(o.pushMs ?? 50_000) });
   const ca = await readFile(join(dir, 'ca.pem'), 'utf8');
+  if (o.withMock) {
+    try {
+      await o.withMock(mock.port, join(dir, 'ca.pem'));
+    } catch (e) {
+      await mock.stop();
+      throw e;
+    }
+  }
   const port = o.port ?? (await freeUdpPort());
   await writeFile(
     join(dir, 'hold.cfg'),
@@ -55,7 +67,7 @@ export async function holdMemory(o: HoldOptions): Promise<HoldFigures & { heap?:
       `radius_ip_1=127.0.0.1\nradius_secret_1=${BENCH_SECRET}\ninterface=127.0.0.1\nport=${port}\n`,
   );
   const nodeFlags = o.heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : [];
-  const proxy = await spawnReady([...nodeFlags, AUTHPROXY_BIN, 'start', '-c', join(dir, 'hold.cfg'), '--log-level', 'warn'], {
+  const proxy = await spawnReady([...nodeFlags, o.bin ?? AUTHPROXY_BIN, 'start', '-c', join(dir, 'hold.cfg'), '--log-level', 'warn'], {
     timeoutMs: 30_000,
   }).catch(async (e) => {
     await mock.stop();
@@ -215,7 +227,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10_000);
   // --push-ms=N: longer pushes, so that on a busy machine every login reaches the mock Duo before the reading.
   const pushMs = Number(process.argv.find((a) => a.startsWith('--push-ms='))?.slice('--push-ms='.length) ?? 50_000);
-  const r = await holdMemory({ n, pushMs, heapSnapshot: process.argv.includes('--heapsnapshot'), log: console.log });
+  // --bin=PATH: another checkout's bin/authproxy.js (e.g. .bench-baseline/<commit>/bin/authproxy.js).
+  const bin = process.argv.find((a) => a.startsWith('--bin='))?.slice('--bin='.length);
+  const r = await holdMemory({ n, pushMs, heapSnapshot: process.argv.includes('--heapsnapshot'), log: console.log, ...(bin ? { bin } : {}) });
   console.log(
     `${n} logins waiting: RSS ${(r.rssBefore / 2 ** 20).toFixed(0)} MB before, ${(r.rssHolding / 2 ** 20).toFixed(0)} MB while waiting ` +
       `(${r.perLoginKiB.toFixed(1)} KiB per waiting login; ${r.inFlight} in flight at the mock); then answered ${r.held.answered}, lost ${r.held.lost}`,
