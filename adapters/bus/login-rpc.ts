@@ -59,7 +59,9 @@ export function callEngine(
   try {
     call.sub = bus.subscribe(replySubject, (payload) => call.end(payload as LoginReplyMessage));
     call.timer = setTimeout(() => call.end(undefined), timeoutMs);
-    bus.publish(Subjects.loginRequest, { ...req, replySubject } satisfies LoginRequestMessage);
+    // Handed over: the message is built here for this publish alone; its attributes are the decoded
+    // request's, which the listener only reads from now on (the bus may freeze them).
+    bus.publish(Subjects.loginRequest, { ...req, replySubject } satisfies LoginRequestMessage, { handOver: true });
   } catch (err) {
     call.end(undefined);
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
@@ -75,7 +77,8 @@ export function serveEngine(bus: Bus, handle: (req: LoginRequestMessage) => Prom
       // The answer callback keeps the two strings it needs, not the request (a push may take a minute).
       const { replySubject, loginId } = req;
       handle(req).then(
-        (reply) => bus.publish(replySubject, { loginId, reply } satisfies LoginReplyMessage),
+        // Handed over: the engine is done with this login's reply once it returned it.
+        (reply) => bus.publish(replySubject, { loginId, reply } satisfies LoginReplyMessage, { handOver: true }),
         // The engine's handler answers every expected failure itself; an exception here is a bug. Stay
         // silent towards the device (it retries) rather than guess an answer.
         () => undefined,

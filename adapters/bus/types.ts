@@ -11,9 +11,18 @@ export interface SubscribeOptions {
   queue?: string;
 }
 
+export interface PublishOptions {
+  /**
+   * The publisher built this payload for this one message and never touches it (or anything in it)
+   * again. A bus may then deliver it without a copy: the in-process bus freezes it instead of cloning
+   * it per subscriber (memory.ts), so no side can change what another sees, as over the wire.
+   */
+  handOver?: boolean;
+}
+
 export interface Bus {
   /** Fire and forget. Subjects are dot-separated tokens. */
-  publish(subject: string, payload: unknown): void;
+  publish(subject: string, payload: unknown, opts?: PublishOptions): void;
   /** Subject may use NATS wildcards: `*` one token, `>` the rest. The handler must not throw; a
    *  handler error is reported through onError and never reaches the publisher. */
   subscribe(subject: string, handler: (payload: unknown, subject: string) => void, opts?: SubscribeOptions): Subscription;

@@ -99,7 +99,7 @@ export function createBusHub(inner: Bus): BusHub {
 
   const bus: Bus = {
     kind: inner.kind,
-    publish: (subject, payload) => inner.publish(subject, payload),
+    publish: (subject, payload, opts) => inner.publish(subject, payload, opts),
     subscribe,
     flush: () => inner.flush(),
     close: async () => {

@@ -1,4 +1,7 @@
-import { createMemoryBus } from '../../adapters/bus/memory.ts';
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { createMemoryBus, deepFreeze } from '../../adapters/bus/memory.ts';
 import type { Bus } from '../../adapters/bus/types.ts';
 import { createMemoryStore } from '../../adapters/store/memory.ts';
 import { busContract } from './bus-contract.ts';
@@ -17,3 +20,75 @@ busContract(
   },
 );
 storeContract('memory', async () => createMemoryStore());
+
+// What the in-process bus promises beyond the contract: a subscriber never shares objects with the
+// publisher or another subscriber in a way that lets one's writes reach the other (NATS copies over the
+// wire). Plain publishes are cloned per delivery; handed-over ones (PublishOptions.handOver) are frozen.
+describe('memory bus – copies and hand-over', () => {
+  const twoSubscribers = async (bus: Bus, subject: string) => {
+    const got: unknown[] = [];
+    const both = new Promise<void>((resolve) => {
+      const h = (p: unknown) => (got.push(p), got.length === 2 && resolve());
+      bus.subscribe(subject, h);
+      bus.subscribe('x.>', h);
+    });
+    return { got, both };
+  };
+
+  test('a plain publish: each subscriber gets its own copy; later writes by anyone reach no one else', async () => {
+    const bus = createMemoryBus();
+    const { got, both } = await twoSubscribers(bus, 'x.y');
+    const payload = { n: 1, list: [{ v: 'a' }] };
+    bus.publish('x.y', payload);
+    payload.n = 2;
+    payload.list[0]!.v = 'changed';
+    await both;
+    assert.deepEqual(got, [{ n: 1, list: [{ v: 'a' }] }, { n: 1, list: [{ v: 'a' }] }]);
+    assert.notEqual(got[0], got[1]);
+    (got[0] as { n: number }).n = 3;
+    assert.equal((got[1] as { n: number }).n, 1);
+    await bus.close();
+  });
+
+  test('a handed-over publish: one deeply frozen object; neither the publisher nor a subscriber can change it', async () => {
+    const bus = createMemoryBus();
+    const { got, both } = await twoSubscribers(bus, 'x.y');
+    const payload = { n: 1, list: [{ v: 'a' }], nested: { deeper: { s: 'b' } } };
+    bus.publish('x.y', payload, { handOver: true });
+    assert.throws(() => (payload.n = 2), TypeError);
+    assert.throws(() => payload.list.push({ v: 'new' }), TypeError);
+    assert.throws(() => (payload.list[0]!.v = 'changed'), TypeError);
+    await both;
+    assert.equal(got[0], got[1]);
+    const seen = got[0] as typeof payload;
+    assert.deepEqual(seen, { n: 1, list: [{ v: 'a' }], nested: { deeper: { s: 'b' } } });
+    assert.throws(() => (seen.nested.deeper.s = 'c'), TypeError);
+    await bus.close();
+  });
+
+  test('a handed-over payload that is not plain JSON (a Buffer inside) is copied per subscriber as before', async () => {
+    const bus = createMemoryBus();
+    const { got, both } = await twoSubscribers(bus, 'x.y');
+    const payload = { n: 1, bytes: Buffer.from('ab') };
+    bus.publish('x.y', payload, { handOver: true });
+    await both;
+    assert.notEqual(got[0], got[1]);
+    assert.notEqual((got[0] as typeof payload).bytes, payload.bytes);
+    assert.deepEqual([...(got[0] as typeof payload).bytes], [0x61, 0x62]);
+    await bus.close();
+  });
+
+  test('deepFreeze: any JSON value stays equal to itself and ends frozen all the way down', () => {
+    const allFrozen = (v: unknown): boolean => typeof v !== 'object' || v === null || (Object.isFrozen(v) && Object.values(v).every(allFrozen));
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const before = structuredClone(v);
+        assert.equal(deepFreeze(v), true);
+        assert.deepEqual(v, before);
+        assert.ok(allFrozen(v));
+      }),
+    );
+    assert.equal(deepFreeze({ a: [new Map()] }), false);
+    assert.equal(deepFreeze({ a: new Date(0) }), false);
+  });
+});
