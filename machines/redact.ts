@@ -36,7 +36,8 @@ export function stateName(value: unknown): string {
  *  phone as that user: the device shows it to its user, but logs, events and the dashboard keep only
  *  where it points, with the code's value masked. */
 export function maskEnrollmentCodes(text: string): string {
-  return text.replace(/([?&](?:code|token|akey)=)[^&\s"']+/gi, '$1…');
+  // Most texts (every login's status and reason words) have no '=' at all: no regex run for them.
+  return text.includes('=') ? text.replace(/([?&](?:code|token|akey)=)[^&\s"']+/gi, '$1…') : text;
 }
 
 function replyDetail(reply: LoginReply | undefined): Record<string, unknown> {

@@ -22,16 +22,15 @@ export function fingerprint(p: FingerprintParts): Fingerprint {
   const size = 16 + 2 + (p.userName?.length ?? 0) + 2 + (p.password?.length ?? 0);
   const out = Buffer.allocUnsafe(size);
   out.set(p.authenticator.subarray(0, 16), 0);
-  let off = 16;
-  for (const v of [p.userName, p.password]) {
-    out.writeUInt16BE(v === undefined ? 0xffff : v.length, off);
-    off += 2;
-    if (v !== undefined) {
-      out.set(v, off);
-      off += v.length;
-    }
-  }
+  put(out, 16 + put(out, 16, p.userName), p.password);
   return out;
+}
+
+/** One value with its 2-byte length (0xffff: absent); returns the bytes written. */
+function put(out: Buffer, off: number, v: Uint8Array | undefined): number {
+  out.writeUInt16BE(v === undefined ? 0xffff : v.length, off);
+  if (v !== undefined) out.set(v, off + 2);
+  return 2 + (v?.length ?? 0);
 }
 
 interface Entry {
@@ -45,6 +44,11 @@ export type CacheVerdict =
   | { kind: 'resend'; bytes: Buffer }
   | { kind: 'pending' }
   | { kind: 'dropped' };
+
+// The verdicts without data, one object each rather than one per packet.
+const NEW: CacheVerdict = Object.freeze({ kind: 'new' });
+const PENDING: CacheVerdict = Object.freeze({ kind: 'pending' });
+const DROPPED: CacheVerdict = Object.freeze({ kind: 'dropped' });
 
 /** What `begin` hands back; `complete` takes it so a replaced entry cannot be overwritten late. */
 export type CacheToken = object;
@@ -73,10 +77,10 @@ export class ReplyCache {
 
   lookup(key: string, fp: Fingerprint): CacheVerdict {
     const e = this.#entries.get(key);
-    if (e === undefined || !e.fp.equals(fp)) return { kind: 'new' };
-    if (e.state === 'pending') return { kind: 'pending' };
-    if (e.expiresAt <= this.#now()) return { kind: 'new' };
-    return e.state === 'dropped' ? { kind: 'dropped' } : { kind: 'resend', bytes: e.state };
+    if (e === undefined || !e.fp.equals(fp)) return NEW;
+    if (e.state === 'pending') return PENDING;
+    if (e.expiresAt <= this.#now()) return NEW;
+    return e.state === 'dropped' ? DROPPED : { kind: 'resend', bytes: e.state };
   }
 
   begin(key: string, fp: Fingerprint): CacheToken {

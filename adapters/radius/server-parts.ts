@@ -7,7 +7,7 @@ import type { ReplyTarget } from './codec/encode.ts';
 import { Attr, type Packet, type RawAttribute, type Secret } from './codec/types.ts';
 import type { BacklogMarker } from './backlog-marker.ts';
 import { type ClientMatcher, createClientMatcher } from './networks.ts';
-import type { CacheToken } from './reply-cache.ts';
+import type { CacheToken, FingerprintParts } from './reply-cache.ts';
 import type { ListenerAddress, RadiusRequest, RadiusServerOptions, ServerSection } from './server-types.ts';
 
 /** Log text per reason, in Duo's words where Duo has them (reference §5.1). */
@@ -92,9 +92,15 @@ export function invalidMaText(reason: string, ip: string): string | undefined {
   return reason === 'ma-invalid' ? `Invalid Message-Authenticator from ${ip}` : undefined;
 }
 
-export function requestParts(p: Packet) {
-  const first = (type: number) => p.attributes.find((a) => a.type === type)?.value;
-  return { authenticator: p.authenticator, userName: first(Attr.UserName), password: first(Attr.UserPassword) };
+/** What the duplicate cache compares (reply-cache.ts): the first User-Name and User-Password, in one pass. */
+export function requestParts(p: Packet): FingerprintParts {
+  let userName: Buffer | undefined;
+  let password: Buffer | undefined;
+  for (const a of p.attributes) {
+    if (a.type === Attr.UserName) userName ??= a.value;
+    else if (a.type === Attr.UserPassword) password ??= a.value;
+  }
+  return { authenticator: p.authenticator, userName, password };
 }
 
 /** The handler's attributes, with `replyMessage` (when non-empty) replacing any Reply-Message (reference
