@@ -2,7 +2,9 @@
 // the objects later collected by the young- and old-generation GCs included, on an in-process proxy
 // (startProxy) against the mock Duo child, driven by the load child (c=16). Allocation volume is what
 // the young-generation collector pays for (docs/scaling.md "Where a login's CPU goes").
-//   node --import tsx bench/lib/login-alloc.ts [--logins 4000]
+//   node --import tsx bench/lib/login-alloc.ts [--logins 4000] [--top 40] [--exclude REGEX]
+// --exclude leaves the sites whose name matches out of the by-site list (e.g. 'xstate|raise-|assign-|undici'
+// to see what the rest of the login allocates).
 import { Session } from 'node:inspector/promises';
 import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +15,7 @@ import { createLogger } from '../../adapters/log/logger.ts';
 import { parseConfigText } from '../../config/index.ts';
 import { startProxy } from '../../engine/proxy.ts';
 import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './mock-duo-child.ts';
-const { values: args } = parseArgs({ options: { logins: { type: 'string', default: '4000' } } });
+const { values: args } = parseArgs({ options: { logins: { type: 'string', default: '4000' }, top: { type: 'string', default: '40' }, exclude: { type: 'string' } } });
 const dir = await mkdtemp(join(tmpdir(), 'alloc-'));
 const mock = await startMockDuoChild(dir, { alice: approvingUser(0) });
 const port = 20000 + Math.floor(Math.random() * 20000);
@@ -33,7 +35,7 @@ interface Node { id: number; selfSize: number; callFrame: { functionName: string
 const self = new Map<string, number>(); const byPkg = new Map<string, number>(); let total = 0;
 // A native allocator (Set, Map, sort...) is named with the JavaScript function that called it.
 const walk = (n: Node, caller: string) => {
-  const url = n.callFrame.url.replace(/^file:\/\/\/work\/(main|wt\/perf)\//, '').replace(/^.*node_modules\//, 'nm:');
+  const url = n.callFrame.url.replace(/^file:\/\/\/work\/(main|wt\/[a-z]+)\//, '').replace(/^.*node_modules\//, 'nm:');
   const here = `${n.callFrame.functionName || '(anon)'} ${url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber}`;
   const k = url ? here : `${n.callFrame.functionName || '(native)'} <- ${caller}`;
   if (n.selfSize) { self.set(k, (self.get(k) ?? 0) + n.selfSize); total += n.selfSize; const pk = url.startsWith('nm:') ? url.split('/')[0] + (url.startsWith('nm:@') ? '/' + url.split('/')[1] : '') : url.startsWith('node:') ? 'node:' + url.slice(5).split('/')[0] : url || `native <- ${caller.split(' ')[1]?.split(':')[0] ?? caller}`; byPkg.set(pk, (byPkg.get(pk) ?? 0) + n.selfSize); }
@@ -41,7 +43,7 @@ const walk = (n: Node, caller: string) => {
 };
 walk(profile.head, '(root)');
 const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([n, v]) => `${(v / r.answered / 1024).toFixed(2).padStart(7)} KiB/login  ${n}`).join('\n');
-console.log(`allocated ${(total / r.answered / 1024).toFixed(1)} KiB per login (sampled)\n-- by site --\n${top(self, 40)}\n-- by package/file --\n${top(byPkg, 20)}`);
+console.log(`allocated ${(total / r.answered / 1024).toFixed(1)} KiB per login (sampled)\n-- by site --\n${top(args.exclude ? new Map([...self].filter(([k]) => !new RegExp(args.exclude!).test(k))) : self, Number(args.top))}\n-- by package/file --\n${top(byPkg, 20)}`);
 load.kill();
 await proxy.stop(500);
 await mock.stop();
