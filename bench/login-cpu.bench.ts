@@ -75,7 +75,7 @@ try {
   // Warm-up: JIT, TLS connections to the mock Duo, every section once.
   for (const p of proxies) for (const k of kinds) await k.run(p, 16, N(600));
 
-  console.log(`login CPU per login, baseline = ${codes[0]!.root} (tsx) vs new = dist/; ${ROUNDS} round(s), medians; load average ${loadAverage()} at start`);
+  console.log(`login CPU per login, baseline = ${codes[0]!.root} (${process.env.BENCH_BASELINE_DIR ? 'its dist/ when current' : 'tsx'}) vs new = dist/; ${ROUNDS} round(s), medians; load average ${loadAverage()} at start`);
   console.log(`  ${'login'.padEnd(27)} ${'baseline µs/login  /s'.padEnd(22)} ${'new µs/login  /s'.padEnd(18)} CPU ratio  rate ratio  (answered; load)`);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const k of kinds) {

@@ -1,7 +1,7 @@
 // The engine: takes login requests off the bus, runs one login actor (machines/login.ts) per request,
 // keeps open challenges in the ChallengeStore, publishes every transition (redacted) on
 // authproxy.events.<server>.<loginId>, and answers on the login's reply subject.
-import { createActor, fromPromise } from 'xstate';
+import { createActor } from 'xstate';
 import { Attr } from '../adapters/radius/codec/index.ts';
 import { Subjects } from '../adapters/bus/subjects.ts';
 import type { Bus } from '../adapters/bus/types.ts';
@@ -12,21 +12,8 @@ import type { DuoApi, LoginReply, PrimaryAuth, WireAttribute } from '../machines
 import type { AnyLoginEvent } from '../machines/login-events.ts';
 import { type LoginReason, reasonText } from '../machines/login-reasons.ts';
 import { factorLabel } from '../machines/factor-label.ts';
-import {
-  type DuoAuthInput,
-  type DuoAuthOutput,
-  type DuoPreauthInput,
-  type DuoPreauthOutput,
-  type LoginInput,
-  type LoginMode,
-  type LoginOptions,
-  type LoginRequest,
-  type PrimaryAuthInput,
-  type PrimaryAuthOutput,
-  loginMachine,
-  type Settled,
-  settle,
-} from '../machines/login.ts';
+import { type LoginCalls, loginCalls } from '../machines/login-calls.ts';
+import { type LoginInput, type LoginMode, type LoginOptions, type LoginRequest, loginMachine, type Settled, settle } from '../machines/login.ts';
 import { Messages } from '../machines/messages.ts';
 import { transitionEdgeIds } from '../machines/diagram.ts';
 import { loginEventFromInspection } from '../machines/redact.ts';
@@ -107,7 +94,7 @@ export function createLoginEngine(deps: {
   // Keyed by the section object, not its name: after a reload, a login begun on the old sections keeps
   // the machine (options, clients) of the old one.
   const machines = new WeakMap<EngineServer, ReturnType<typeof provideFor>>();
-  // The recorder of each running login, found by the injected actors through the login's actor system.
+  // The recorder of each running login, found by its calls through the login's actor.
   const recorders = new WeakMap<object, LoginRecorder>();
   const machineFor = (s: EngineServer) => {
     let m = machines.get(s);
@@ -159,7 +146,7 @@ export function createLoginEngine(deps: {
       // the whole login, a push included.
       const begun = await begin(req, server, secret);
       if (!('actor' in begun)) return begun.reply;
-      const { actor, rec } = begun;
+      const { actor, rec, calls } = begun;
       try {
         const settled = await settledOrAbandoned(actor).catch((err: unknown) => {
           rec.summary({ kind: 'drop', reason: 'internal error' }, true, undefined, 'internal_error');
@@ -196,7 +183,7 @@ export function createLoginEngine(deps: {
         const stateAttr: WireAttribute = { type: Attr.State, value: Buffer.from(state, 'ascii').toString('base64') };
         return { ...reply, attributes: [...reply.attributes, stateAttr] };
       } finally {
-        actor.stop();
+        calls.stop(actor);
       }
     } finally {
       running--;
@@ -205,14 +192,14 @@ export function createLoginEngine(deps: {
 
   /** The login's actor, started on this request (a new login, or the answer to a challenge); or the
    *  reply when the request names a challenge the store does not have. */
-  async function begin(req: LoginRequestMessage, server: EngineServer, secret: string): Promise<{ actor: LoginActor; rec: LoginRecorder } | { reply: LoginReply }> {
+  async function begin(req: LoginRequestMessage, server: EngineServer, secret: string): Promise<{ actor: LoginActor; rec: LoginRecorder; calls: LoginCalls } | { reply: LoginReply }> {
     const view = readRequest(req, secret, server);
     // Transitions go to authproxy.events.<server>.<loginId>; when nobody can receive them (an
     // in-process bus with no event subscriber) the actor runs without inspection, which costs a
     // third of its CPU.
     const wanted = deps.bus.hasSubscribers?.(Subjects.events(server.name, req.loginId)) ?? true;
     const inspect = wanted ? inspector(deps.bus, server.name, now) : undefined;
-    const machine = machineFor(server);
+    const { machine, calls } = machineFor(server);
     if (view.state !== undefined) {
       // Bound to the issuing section and its Duo integration (issue 15 §1): a State from a section with a
       // weak primary must not skip another section's primary. A mismatch consumes nothing.
@@ -224,7 +211,7 @@ export function createLoginEngine(deps: {
       // The login keeps its first request's loginId (in the snapshot) across every round.
       const { loginId, rounds } = actor.getSnapshot().context;
       const rec = recorder({ loginId, server: server.name, mode: server.mode, user: view.username, clientIp: req.clientIp }, rounds + 1, server, trailOf(taken.record.trail));
-      recorders.set(actor.system, rec);
+      recorders.set(actor, rec);
       actor.start();
       actor.send({
         type: 'ANSWER',
@@ -235,7 +222,7 @@ export function createLoginEngine(deps: {
         password: view.password,
         passwordUndecodable: view.passwordUndecodable,
       });
-      return { actor, rec };
+      return { actor, rec, calls };
     }
     const input: LoginInput = {
       loginId: req.loginId,
@@ -254,13 +241,13 @@ export function createLoginEngine(deps: {
     };
     const actor = createActor(machine, { input, inspect });
     const rec = recorder({ loginId: req.loginId, server: server.name, mode: server.mode, user: view.username, clientIp: req.clientIp }, 1, server);
-    recorders.set(actor.system, rec);
+    recorders.set(actor, rec);
     actor.start();
     // XState keeps an actor's input for the actor's whole life (actor.options.input), though the
     // machine reads it only while starting: its context has what it needs from here on. Without this,
     // a login waiting on a push would keep the request's attributes and its clear password.
     input.request = SPENT_REQUEST;
-    return { actor, rec };
+    return { actor, rec, calls };
   }
 
   /** The login's settle(), or 'abandoned' as soon as abandon() is called. */
@@ -302,7 +289,7 @@ export function createLoginEngine(deps: {
   return { handle, inFlight: () => running, abandon, setServers };
 }
 
-type LoginActor = ReturnType<typeof createActor<ReturnType<typeof provideFor>>>;
+type LoginActor = ReturnType<typeof createActor<ReturnType<typeof provideFor>['machine']>>;
 
 /** What a started login's input keeps of its request (see begin). */
 const SPENT_REQUEST: LoginRequest = Object.freeze({ clientIp: '', attributes: [] });
@@ -314,7 +301,7 @@ function inspector(bus: Bus, server: string, now: () => number) {
   let edges: string[] = [];
   return (e: Parameters<typeof loginEventFromInspection>[0]): void => {
     if (e.type === '@xstate.microstep') {
-      // Only the login machine itself has microsteps (its children are promises).
+      // The login actor is the only actor of its system (its calls are no actors: login-calls.ts).
       for (const t of e._transitions) edges.push(...transitionEdgeIds(t));
       return;
     }
@@ -326,22 +313,22 @@ function inspector(bus: Bus, server: string, now: () => number) {
   };
 }
 
-/** The machine with this section's adapters injected as its actors, each call timed by its login's recorder. */
+/** The machine with this section's adapters as its calls (machines/login-calls.ts), each timed by its
+ *  login's recorder. */
 function provideFor(s: EngineServer, recorders: WeakMap<object, LoginRecorder>) {
-  return loginMachine.provide({
-    actors: {
-      primaryAuth: fromPromise<PrimaryAuthOutput, PrimaryAuthInput>(({ input, signal, system }) => {
-        const p = s.primary.authenticate(input, signal);
-        return recorders.get(system)?.primary(p) ?? p;
-      }),
-      duoPreauth: fromPromise<DuoPreauthOutput, DuoPreauthInput>(({ input, signal, system }) => {
-        const p = s.duo.preauth(input, signal);
-        return recorders.get(system)?.duo('preauth', p) ?? p;
-      }),
-      duoAuth: fromPromise<DuoAuthOutput, DuoAuthInput>(({ input, signal, system }) => {
-        const p = s.duo.auth(input, signal);
-        return recorders.get(system)?.duo('auth', p, factorLabel(input.factor)) ?? p;
-      }),
+  const calls = loginCalls({
+    primaryAuth(input, signal, self) {
+      const p = s.primary.authenticate(input, signal);
+      return recorders.get(self)?.primary(p) ?? p;
+    },
+    duoPreauth(input, signal, self) {
+      const p = s.duo.preauth(input, signal);
+      return recorders.get(self)?.duo('preauth', p) ?? p;
+    },
+    duoAuth(input, signal, self) {
+      const p = s.duo.auth(input, signal);
+      return recorders.get(self)?.duo('auth', p, factorLabel(input.factor)) ?? p;
     },
   });
+  return { machine: loginMachine.provide({ actions: calls.actions }), calls };
 }

@@ -7,6 +7,7 @@
 // can light them up. Pure text: dashboard/diagram-svg.ts turns it into SVG.
 import type { AnyStateNode } from 'xstate';
 import { type DiagramEdge, type DiagramModel, shortStateId } from './diagram.ts';
+import { callOf } from './login-calls.ts';
 
 export interface DiagramGroup {
   label: string;
@@ -70,13 +71,13 @@ const q = (s: string) => JSON.stringify(s);
 // Graphviz writes '-' as an entity in SVG ids: letters, digits and '_' only.
 const domState = (name: string) => `s_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
 
-/** Transient states (only eventless transitions) are decisions: drawn small and dashed. */
+/** Transient states (only eventless transitions, no call) are decisions: drawn small and dashed. */
 function nodeAttrs(n: AnyStateNode, name: string): string {
   const id = `id=${q(domState(name))}, class="state"`;
   if (n.type === 'final') return `${id}, shape=box, style="rounded,filled,bold", peripheries=2, fillcolor=${q(OUTCOME_FILL[name] ?? '#eeeeee')}`;
   if (isFailmodeState(name)) return `${id}, shape=octagon, style="filled,bold", color="#c2410c", fillcolor="#ffedd5", fontcolor="#7c2d12"`;
   if (name === 'awaiting') return `${id}, shape=box, style="rounded,filled,bold", fillcolor="#e1d5f0"`;
-  const decision = n.always?.length && n.transitions.size === 0 && !n.invoke.length;
+  const decision = n.always?.length && n.transitions.size === 0 && !callOf(n);
   if (decision) return `${id}, shape=box, style="rounded,dashed,filled", fillcolor="#ffffff", fontsize=11`;
   return `${id}, shape=box, style="rounded,filled,bold", fillcolor="#ffffff"`;
 }

@@ -1,22 +1,10 @@
 // The login statechart. See login.ts for how the engine drives it; the decisions themselves live in
 // pure modules (screen.ts, factor-selection.ts, prompt-format.ts, login-replies.ts...).
-import { assign, fromPromise, raise, setup } from 'xstate';
+import { assign, raise, setup } from 'xstate';
 import { rawIpaddr, validatedIpaddr } from './client-ip.ts';
 import type { DuoError, LoginReply } from './contracts.ts';
 import { answerScreenOf, autoFactorOf, loginGuards, screenOf } from './login-guards.ts';
-import type {
-  ChallengeKind,
-  ChallengeSession,
-  DuoAuthInput,
-  DuoAuthOutput,
-  DuoPreauthInput,
-  DuoPreauthOutput,
-  LoginContext,
-  LoginInput,
-  LoginMachineEvent,
-  PrimaryAuthInput,
-  PrimaryAuthOutput,
-} from './login-types.ts';
+import type { ChallengeKind, ChallengeSession, DuoAuthInput, DuoPreauthInput, LoginContext, LoginInput, LoginMachineEvent, PrimaryAuthInput } from './login-types.ts';
 import { type Decision, Replies } from './login-replies.ts';
 import { factorLabel } from './factor-label.ts';
 import { reasonText } from './login-reasons.ts';
@@ -28,9 +16,12 @@ import { challengeReply, dropReply } from './reply.ts';
 export { GUARD_MODES, MODE_NAMES, type ModeName } from './login-guards.ts';
 export const AWAITING_ANSWER_TAG = 'awaiting-answer';
 
-const provideMe = (name: string) => async (): Promise<never> => {
-  throw new Error(`provide me: the login machine needs a '${name}' actor (machine.provide({ actors }))`);
-};
+// The calls are the engine's (login-calls.ts): an unprovided machine fails loudly at its first call.
+const provideMe =
+  <I = undefined>(name: string) =>
+  (_: unknown, _input: I): void => {
+    throw new Error(`provide me: the login machine needs a '${name}' action (machine.provide({ actions: loginCalls(...).actions }))`);
+  };
 
 type Ctx = LoginContext;
 
@@ -57,13 +48,14 @@ export const loginMachine = setup({
     input: {} as LoginInput,
     output: {} as LoginReply,
   },
-  actors: {
-    primaryAuth: fromPromise<PrimaryAuthOutput, PrimaryAuthInput>(provideMe('primaryAuth')),
-    duoPreauth: fromPromise<DuoPreauthOutput, DuoPreauthInput>(provideMe('duoPreauth')),
-    duoAuth: fromPromise<DuoAuthOutput, DuoAuthInput>(provideMe('duoAuth')),
-  },
   guards: loginGuards,
   actions: {
+    // Each starts its call with the input its params compute; the result comes back as
+    // xstate.done.actor.<name> / xstate.error.actor.<name> (login-calls.ts).
+    primaryAuth: provideMe<PrimaryAuthInput>('primaryAuth'),
+    duoPreauth: provideMe<DuoPreauthInput>('duoPreauth'),
+    duoAuth: provideMe<DuoAuthInput>('duoAuth'),
+    abortCall: provideMe('abortCall'),
     setReply: assign((_, d: Decision) => ({ reply: d.reply, reason: d.reason, reasonText: d.reasonText })),
     // Primary auth is over and accepted: the request's attributes were for it alone. Dropped here too
     // because the split-password path (primarySplit) leaves them, and the login may now wait on a push.
@@ -175,20 +167,22 @@ export const loginMachine = setup({
         },
         primarySplit: {
           description: 'auto: primary auth with the password part of a split password',
-          invoke: {
-            id: 'primaryAuth',
-            src: 'primaryAuth',
-            input: ({ context }) => ({
+          entry: {
+            type: 'primaryAuth',
+            params: ({ context }) => ({
               username: context.username ?? '',
               password: context.secret.passwordPart,
               requestAttributes: context.requestAttributes,
               server: context.server,
             }),
-            onDone: { target: 'primarySplitResult', actions: assign({ primaryResult: ({ event }) => event.output }) },
-            onError: { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryFailed } },
           },
-          on: { LOGIN_DEADLINE: { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryTimedOut } } },
-          exit: 'forgetPasswordPart',
+          // LOGIN_DEADLINE first: the order of a state's transitions is the diagrams' (it was `on`, then invoke's).
+          on: {
+            LOGIN_DEADLINE: { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryTimedOut } },
+            'xstate.done.actor.primaryAuth': { target: 'primarySplitResult', actions: assign({ primaryResult: ({ event }) => event.output }) },
+            'xstate.error.actor.primaryAuth': { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryFailed } },
+          },
+          exit: ['abortCall', 'forgetPasswordPart'],
         },
         primarySplitResult: {
           always: [
@@ -199,20 +193,21 @@ export const loginMachine = setup({
           ],
         },
         primary: {
-          invoke: {
-            id: 'primaryAuth',
-            src: 'primaryAuth',
-            input: ({ context }) => ({
+          entry: {
+            type: 'primaryAuth',
+            params: ({ context }) => ({
               username: context.username ?? '',
               password: context.secret.password,
               requestAttributes: context.requestAttributes,
               server: context.server,
             }),
-            onDone: { target: 'primaryResult', actions: assign({ primaryResult: ({ event }) => event.output }) },
-            onError: { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryFailed } },
           },
-          on: { LOGIN_DEADLINE: { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryTimedOut } } },
-          exit: 'forgetPassword',
+          on: {
+            LOGIN_DEADLINE: { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryTimedOut } },
+            'xstate.done.actor.primaryAuth': { target: 'primaryResult', actions: assign({ primaryResult: ({ event }) => event.output }) },
+            'xstate.error.actor.primaryAuth': { target: '#login.rejected', actions: { type: 'setReply', params: Replies.primaryFailed } },
+          },
+          exit: ['abortCall', 'forgetPassword'],
         },
         primaryResult: {
           always: [
@@ -234,19 +229,21 @@ export const loginMachine = setup({
           ],
         },
         preauth: {
-          invoke: {
-            id: 'duoPreauth',
-            src: 'duoPreauth',
-            input: ({ context }) => ({
+          entry: {
+            type: 'duoPreauth',
+            params: ({ context }) => ({
               user: context.username ?? '',
               ipaddr: rawIpaddr(context.clientIpAttrValue),
               failmode: context.options.failmode,
             }),
-            onDone: { target: 'preauthResult', actions: assign({ preauth: ({ event }) => event.output }) },
-            onError: { target: 'preauthResult', actions: assign({ preauth: () => duoError('network', true, 'Duo preauth call failed') }) },
           },
           after: { DUO_TIMEOUT: { target: 'preauthResult', actions: assign({ preauth: () => duoError('timeout', true, 'api_timeout reached') }) } },
-          on: { LOGIN_DEADLINE: { target: 'preauthResult', actions: assign({ preauth: () => duoError('timeout', true, 'login_timeout reached') }) } },
+          on: {
+            LOGIN_DEADLINE: { target: 'preauthResult', actions: assign({ preauth: () => duoError('timeout', true, 'login_timeout reached') }) },
+            'xstate.done.actor.duoPreauth': { target: 'preauthResult', actions: assign({ preauth: ({ event }) => event.output }) },
+            'xstate.error.actor.duoPreauth': { target: 'preauthResult', actions: assign({ preauth: () => duoError('network', true, 'Duo preauth call failed') }) },
+          },
+          exit: 'abortCall',
         },
         preauthResult: {
           always: [
@@ -283,24 +280,28 @@ export const loginMachine = setup({
           ],
         },
         auth: {
-          entry: assign(({ context }) => ({ factor: factorLabel(context.secret.factor ?? '') })),
-          invoke: {
-            id: 'duoAuth',
-            src: 'duoAuth',
-            input: ({ context }) => ({
-              user: context.username ?? '',
-              factor: context.secret.factor ?? '',
-              ipaddr:
-                context.mode === 'radius_server_challenge'
-                  ? rawIpaddr(context.clientIpAttrValue)
-                  : validatedIpaddr(context.clientIpAttrValue),
-            }),
-            onDone: { target: 'authResult', actions: assign({ auth: ({ event }) => event.output }) },
-            // /auth transport failures are fail-closed (reference §6.4).
-            onError: { target: 'authResult', actions: assign({ auth: () => duoError('network', false, 'Duo auth call failed') }) },
-          },
+          entry: [
+            assign(({ context }) => ({ factor: factorLabel(context.secret.factor ?? '') })),
+            {
+              type: 'duoAuth',
+              params: ({ context }) => ({
+                user: context.username ?? '',
+                factor: context.secret.factor ?? '',
+                ipaddr:
+                  context.mode === 'radius_server_challenge'
+                    ? rawIpaddr(context.clientIpAttrValue)
+                    : validatedIpaddr(context.clientIpAttrValue),
+              }),
+            },
+          ],
           after: { DUO_TIMEOUT: { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'api_timeout reached') }) } },
-          on: { LOGIN_DEADLINE: { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'login_timeout reached') }) } },
+          on: {
+            LOGIN_DEADLINE: { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'login_timeout reached') }) },
+            'xstate.done.actor.duoAuth': { target: 'authResult', actions: assign({ auth: ({ event }) => event.output }) },
+            // /auth transport failures are fail-closed (reference §6.4).
+            'xstate.error.actor.duoAuth': { target: 'authResult', actions: assign({ auth: () => duoError('network', false, 'Duo auth call failed') }) },
+          },
+          exit: 'abortCall',
         },
         authResult: {
           always: [

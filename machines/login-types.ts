@@ -111,7 +111,16 @@ export interface LoginDeadlineEvent {
   type: 'LOGIN_DEADLINE';
 }
 export type LoginEventIn = AnswerEvent | ResumeEvent;
-export type LoginMachineEvent = AnswerEvent | ResumeEvent | LoginDeadlineEvent;
+export type LoginMachineEvent = AnswerEvent | ResumeEvent | LoginDeadlineEvent | LoginCallEvent;
+
+/** The calls the machine makes (login-calls.ts), by the name their result events carry. */
+export type LoginCallName = 'primaryAuth' | 'duoPreauth' | 'duoAuth';
+/** A call's result, sent to the login actor: the events an invoked promise actor would send. */
+export type LoginCallEvent =
+  | { type: 'xstate.done.actor.primaryAuth'; output: PrimaryAuthOutput }
+  | { type: 'xstate.done.actor.duoPreauth'; output: DuoPreauthOutput }
+  | { type: 'xstate.done.actor.duoAuth'; output: DuoAuthOutput }
+  | { type: `xstate.error.actor.${LoginCallName}`; error: unknown };
 
 export type ChallengeKind = 'passcode' | 'factors' | 'enroll';
 

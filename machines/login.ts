@@ -1,16 +1,22 @@
 /**
  * The login machine: one XState actor per RADIUS login, for radius_server_auto, _challenge, _duo_only
- * and _concat (reference §8, §9, §10). Pure: every side effect is an injected actor, every timer an
- * XState delay, the only clock readings are `input.now` / `event.now`.
+ * and _concat (reference §8, §9, §10). Pure: every side effect is an injected call (login-calls.ts),
+ * every timer an XState delay, the only clock readings are `input.now` / `event.now`.
  *
  * HOW TO DRIVE IT (the engine)
  *
+ *   import { loginCalls } from '../machines/login-calls.ts';
  *   import { loginMachine, settle } from '../machines/login.ts';
- *   const machine = loginMachine.provide({ actors: {
- *     primaryAuth: fromPromise<PrimaryAuthOutput, PrimaryAuthInput>(({ input, signal }) => primary.authenticate(input, signal)),
- *     duoPreauth:  fromPromise<DuoPreauthOutput, DuoPreauthInput>(({ input, signal }) => duo.preauth(input, signal)),
- *     duoAuth:     fromPromise<DuoAuthOutput, DuoAuthInput>(({ input, signal }) => duo.auth(input, signal)),
- *   } });
+ *   const calls = loginCalls({
+ *     primaryAuth: (input, signal) => primary.authenticate(input, signal),
+ *     duoPreauth:  (input, signal) => duo.preauth(input, signal),
+ *     duoAuth:     (input, signal) => duo.auth(input, signal),
+ *   });
+ *   const machine = loginMachine.provide({ actions: calls.actions });
+ *
+ * Each call state's entry action starts its call and its exit action aborts it; the result comes back
+ * as `xstate.done.actor.<call>` {output} or `xstate.error.actor.<call>` {error}. Stop a login with
+ * `calls.stop(actor)` (it aborts the call in flight too: stopping an actor runs no exit action).
  *
  * 1. New request (no State): `const actor = createActor(machine, { input, inspect }); actor.start();`
  *    with `input: LoginInput` (login-types.ts): { loginId, server, mode, options, request, now: Date.now() }.
@@ -48,7 +54,7 @@
  *     failmode (preauth fail-open, /auth fail-closed, reference §6.4).
  *   DUO_TIMEOUT (options.duoRequestTimeoutMs, if > 0): the same timeout DuoError for one Duo call.
  *   CHALLENGE_REMAINING (deadline − now): the challenge lifetime while `awaiting`.
- * A timer that fires stops the invoked actor, which aborts the `signal` given to the promise.
+ * A timer that fires leaves the call's state, whose exit action aborts the `signal` given to the call.
  *
  * Events for the bus: `createActor(machine, { inspect })` and pass every inspection event through
  * `loginEventFromInspection(ev, at)` (redact.ts): one LoginEvent per snapshot of the login actor, whitelisted

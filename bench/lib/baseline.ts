@@ -24,7 +24,11 @@ export function currentCode(): Code {
   return { label: 'new', root: REPO_ROOT, bin: join(REPO_ROOT, 'bin', 'authproxy.js') };
 }
 
+/** BENCH_BASELINE_DIR=<a checkout> compares with that checkout instead (e.g. a worktree of main, to
+ *  measure one change before and after in the same run); it runs its dist/ when current, as the new code does. */
 export function baselineCode(): Code {
+  const other = process.env.BENCH_BASELINE_DIR;
+  if (other) return { label: 'baseline', root: other, bin: join(other, 'bin', 'authproxy.js') };
   const dir = join(REPO_ROOT, '.bench-baseline', BASELINE_COMMIT);
   if (!existsSync(join(dir, 'bin', 'authproxy.js'))) {
     // A worktree whose directory was deleted by hand is still registered: prune it first.

@@ -24,9 +24,10 @@ import { isLoginReason, LOGIN_REASONS, outcomeOf } from '../../machines/login-re
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { getShortestPaths } from '@xstate/graph';
-import { type AnyEventObject, createActor, fromPromise, type InspectionEvent, SimulatedClock } from 'xstate';
+import { type AnyEventObject, createActor, type InspectionEvent, SimulatedClock } from 'xstate';
 import type { AuthResult, DuoOutcome, LoginReply, PreauthResult, WireAttribute } from '../../machines/contracts.ts';
 import { diagramModel, guardName } from '../../machines/diagram.ts';
+import { loginCalls } from '../../machines/login-calls.ts';
 import { type DuoAuthInput, type DuoPreauthInput, type LoginMode, loginMachine, type ModeName, settledOf } from '../../machines/login.ts';
 import { rejectReply } from '../../machines/reply.ts';
 import { createModelDuo, DUO_HOST, type ModelDuo, type Scene, sceneKey } from './model-duo.ts';
@@ -306,20 +307,19 @@ const edgeKey = (source: string, target: string, event: string, guard: string | 
 type Path = ReturnType<typeof getShortestPaths<typeof loginMachine>>[number];
 
 type ActorName = 'primary' | 'preauth' | 'auth';
-/** An invoked actor waiting for the replay: what the machine gave it, and how to settle it. */
+/** A call waiting for the replay: what the machine gave it, and how to settle it. */
 type Held = { input: unknown; signal: AbortSignal; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
-/** Actors that answer only when the replay says so: the path's done/error events release them. */
+/** Calls that answer only when the replay says so: the path's done/error events release them. */
 function controlledMachine(pending: Partial<Record<ActorName, Held>>) {
-  const held = (name: ActorName) =>
-    fromPromise<never, unknown>(
-      ({ input, signal }) =>
-        new Promise<never>((resolve, reject) => {
-          pending[name] = { input, signal, resolve: resolve as (v: unknown) => void, reject };
-        }),
-    );
+  const held =
+    (name: ActorName) =>
+    (input: unknown, signal: AbortSignal): Promise<never> =>
+      new Promise<never>((resolve, reject) => {
+        pending[name] = { input, signal, resolve: resolve as (v: unknown) => void, reject };
+      });
   return loginMachine.provide({
-    actors: { primaryAuth: held('primary') as never, duoPreauth: held('preauth') as never, duoAuth: held('auth') as never },
+    actions: loginCalls({ primaryAuth: held('primary'), duoPreauth: held('preauth'), duoAuth: held('auth') }).actions,
   });
 }
 

@@ -1,19 +1,17 @@
 // Fakes and helpers for the login machine tests: scripted primary and Duo results, recorded calls.
-import { createActor, fromPromise, SimulatedClock } from 'xstate';
+import { createActor, SimulatedClock } from 'xstate';
 import type { AuthResult, DuoError, DuoOutcome, PreauthResult, PrimaryAuthResult, WireAttribute } from '../../machines/contracts.ts';
+import { loginCalls } from '../../machines/login-calls.ts';
 import {
   type AnswerEvent,
   type DuoAuthInput,
-  type DuoAuthOutput,
   type DuoPreauthInput,
-  type DuoPreauthOutput,
   type LoginInput,
   type LoginMode,
   type LoginOptions,
   loginMachine,
   loginOptions,
   type PrimaryAuthInput,
-  type PrimaryAuthOutput,
   type Settled,
   settle,
 } from '../../machines/login.ts';
@@ -59,26 +57,20 @@ function run<I, O>(step: Step<I, O>, input: I, n: number, signal: AbortSignal, o
 
 export function fakeMachine(script: Script, calls: Calls = newCalls()) {
   return loginMachine.provide({
-    actors: {
-      primaryAuth: fromPromise<PrimaryAuthOutput, PrimaryAuthInput>(({ input, signal }) => {
+    actions: loginCalls({
+      primaryAuth(input, signal) {
         calls.primary.push(input);
-        return run(pick(script.primary, calls.primary.length - 1, 'primary'), input, calls.primary.length - 1, signal, () =>
-          calls.aborted.push('primary'),
-        );
-      }),
-      duoPreauth: fromPromise<DuoPreauthOutput, DuoPreauthInput>(({ input, signal }) => {
+        return run(pick(script.primary, calls.primary.length - 1, 'primary'), input, calls.primary.length - 1, signal, () => calls.aborted.push('primary'));
+      },
+      duoPreauth(input, signal) {
         calls.preauth.push(input);
-        return run(pick(script.preauth, calls.preauth.length - 1, 'preauth'), input, calls.preauth.length - 1, signal, () =>
-          calls.aborted.push('preauth'),
-        );
-      }),
-      duoAuth: fromPromise<DuoAuthOutput, DuoAuthInput>(({ input, signal }) => {
+        return run(pick(script.preauth, calls.preauth.length - 1, 'preauth'), input, calls.preauth.length - 1, signal, () => calls.aborted.push('preauth'));
+      },
+      duoAuth(input, signal) {
         calls.auth.push(input);
-        return run(pick(script.auth, calls.auth.length - 1, 'auth'), input, calls.auth.length - 1, signal, () =>
-          calls.aborted.push('auth'),
-        );
-      }),
-    },
+        return run(pick(script.auth, calls.auth.length - 1, 'auth'), input, calls.auth.length - 1, signal, () => calls.aborted.push('auth'));
+      },
+    }).actions,
   });
 }
 

@@ -1,0 +1,98 @@
+// The login's three outside calls (primary auth, Duo preauth, Duo /auth) without a child actor each.
+// A call state's entry action starts the call (its params are the call's input, computed from the
+// context by the machine) and its exit action aborts it; the result comes back to the login actor as
+// the event an invoked promise actor would have sent: `xstate.done.actor.<call>` {output} or
+// `xstate.error.actor.<call>` {error}, so traces, redact.ts, the dashboard, the diagrams and the
+// model-based tests see the same vocabulary. Why not `invoke`: each invoked child actor (its actor,
+// system registration, snapshots, inspection) cost ~25-35 µs of CPU per call and ~1-2 KiB while a
+// push waits (docs/scaling.md, issue 14).
+//
+// The engine and the tests give the machine its calls with
+//   loginMachine.provide({ actions: loginCalls({ primaryAuth, duoPreauth, duoAuth }).actions })
+// and stop a login with `calls.stop(actor)`, which also aborts the call in flight (stopping an actor
+// runs no exit action).
+import type { AnyActorRef, AnyStateNode } from 'xstate';
+import type { DuoAuthInput, DuoAuthOutput, DuoPreauthInput, DuoPreauthOutput, LoginCallName, PrimaryAuthInput, PrimaryAuthOutput } from './login-types.ts';
+
+export type { LoginCallEvent, LoginCallName } from './login-types.ts';
+
+/** The calls, by the name their result events carry (and their entry action's type). */
+export const LOGIN_CALLS = ['primaryAuth', 'duoPreauth', 'duoAuth'] as const satisfies readonly LoginCallName[];
+
+/** One call: started with the machine's input for it; `signal` is aborted when the login leaves the
+ *  call's state (a timer, the login deadline) or is stopped. */
+export interface LoginCallImpls {
+  primaryAuth(input: PrimaryAuthInput, signal: AbortSignal, self: AnyActorRef): Promise<PrimaryAuthOutput>;
+  duoPreauth(input: DuoPreauthInput, signal: AbortSignal, self: AnyActorRef): Promise<DuoPreauthOutput>;
+  duoAuth(input: DuoAuthInput, signal: AbortSignal, self: AnyActorRef): Promise<DuoAuthOutput>;
+}
+
+type CallAction<I> = (args: { self: AnyActorRef }, input: I) => void;
+
+export interface LoginCalls {
+  actions: {
+    primaryAuth: CallAction<PrimaryAuthInput>;
+    duoPreauth: CallAction<DuoPreauthInput>;
+    duoAuth: CallAction<DuoAuthInput>;
+    abortCall: (args: { self: AnyActorRef }) => void;
+  };
+  /** Stops the login actor and aborts its call in flight, if any. */
+  stop(actor: AnyActorRef): void;
+}
+
+export function loginCalls(impls: LoginCallImpls): LoginCalls {
+  // The call in flight of each login actor (one at a time: each call state aborts its call on exit
+  // before the next state's entry starts another). Removed when the result is delivered.
+  const inFlight = new WeakMap<AnyActorRef, AbortController>();
+  const abort = (self: AnyActorRef) => {
+    const call = inFlight.get(self);
+    if (!call) return;
+    inFlight.delete(self);
+    call.abort();
+  };
+  function starter<N extends LoginCallName>(name: N): CallAction<Parameters<LoginCallImpls[N]>[0]> {
+    const done = `xstate.done.actor.${name}`;
+    const error = `xstate.error.actor.${name}`;
+    const run = impls[name] as (input: unknown, signal: AbortSignal, self: AnyActorRef) => Promise<unknown>;
+    return ({ self }, input) => {
+      const call = new AbortController();
+      inFlight.set(self, call);
+      let p: Promise<unknown>;
+      try {
+        p = run(input, call.signal, self);
+      } catch (err) {
+        p = Promise.reject(err);
+      }
+      // After an abort the login has left the call's state (or stopped): the result must not reach it.
+      p.then(
+        (output) => {
+          if (call.signal.aborted) return;
+          inFlight.delete(self);
+          self.send({ type: done, output });
+        },
+        (err: unknown) => {
+          if (call.signal.aborted) return;
+          inFlight.delete(self);
+          self.send({ type: error, error: err });
+        },
+      );
+    };
+  }
+  return {
+    actions: { primaryAuth: starter('primaryAuth'), duoPreauth: starter('duoPreauth'), duoAuth: starter('duoAuth'), abortCall: ({ self }) => abort(self) },
+    stop(actor) {
+      actor.stop();
+      abort(actor);
+    },
+  };
+}
+
+/** The call a state makes (its entry action's type), or undefined: how the diagrams tell call states
+ *  from decisions. */
+export function callOf(node: AnyStateNode): LoginCallName | undefined {
+  for (const a of node.entry as readonly unknown[]) {
+    const type = typeof a === 'string' ? a : (a as { type?: unknown } | undefined)?.type;
+    if ((LOGIN_CALLS as readonly unknown[]).includes(type)) return type as LoginCallName;
+  }
+  return undefined;
+}
