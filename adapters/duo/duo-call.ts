@@ -4,8 +4,8 @@ import type { DuoError } from '../../machines/contracts.ts';
 import { backoffDelayMs, parseRetryAfter } from './backoff.ts';
 import { type Envelope, numericCode, readEnvelope } from './envelope.ts';
 import { type DuoCall, networkError, rateLimitedError, timeoutError } from './errors.ts';
-import { encodeParams, type SigVersion, sign } from './signature.ts';
-import type { HttpResult, Transport } from './transport.ts';
+import { encodeParams, type SignOptions, type SigVersion, sign } from './signature.ts';
+import type { HttpRequest, HttpResult, Transport } from './transport.ts';
 import type { DuoLogger } from './types.ts';
 
 /** Twisted's default connect timeout, which Duo's proxy keeps when api_timeout is 0. */
@@ -52,24 +52,27 @@ export function callDeadline(ctx: CallContext): number | undefined {
 }
 
 function buildHeaders(ctx: CallContext, r: DuoRequest): { path: string; headers: Record<string, string>; body?: string } {
-  const base: Record<string, string> = { 'User-Agent': ctx.userAgent };
-  if (r.unsigned) return { path: withQuery(r.path, r.params), headers: base };
+  if (r.unsigned) return { path: withQuery(r.path, r.params), headers: { 'User-Agent': ctx.userAgent } };
   const json = r.version >= 4 && r.method === 'POST';
   // Keys sorted, compact: the bytes Duo's Python client would send (any JSON works; v5 hashes what is sent).
   const body = json ? JSON.stringify(Object.fromEntries(Object.entries(r.params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))) : undefined;
-  const signed = sign({
+  const opts: SignOptions = {
     version: r.version,
     method: r.method,
     host: ctx.apiHost,
     path: r.path,
     // A JSON POST signs its body; its (empty) query is the parameter line.
-    ...(body !== undefined ? { body, params: {} } : { params: r.params }),
+    params: body !== undefined ? {} : r.params,
     ikey: ctx.ikey,
     skey: ctx.skey,
     date: ctx.now() + ctx.clockOffsetMs,
-    ...(r.digest ? { digest: r.digest } : {}),
-  });
-  const headers = { ...base, ...signed.headers };
+  };
+  if (body !== undefined) opts.body = body;
+  if (r.digest) opts.digest = r.digest;
+  const signed = sign(opts);
+  // User-Agent first, then the signed headers, in the order sign() made them.
+  const headers: Record<string, string> = { 'User-Agent': ctx.userAgent };
+  Object.assign(headers, signed.headers);
   if (r.method === 'GET') return { path: withQuery(r.path, r.params), headers };
   const sent = typeof signed.body === 'string' ? signed.body : signed.body ? Buffer.from(signed.body).toString('utf8') : '';
   return { path: r.path, headers, body: sent };
@@ -104,16 +107,18 @@ function attempt(ctx: CallContext, r: DuoRequest, signal: AbortSignal | undefine
     const left = deadline === undefined ? undefined : deadline - ctx.now();
     if (left !== undefined && left <= 0) return Promise.resolve(fail(timeoutError(r.call, 'the time allowed for this Duo call ran out')));
     const { path, headers, body } = buildHeaders(ctx, r);
-    sent = ctx.transport.request({
+    // Optional fields set one by one rather than spread in: this runs twice per login.
+    const req: HttpRequest = {
       method: r.method,
       path,
       headers,
-      ...(body !== undefined ? { body } : {}),
       connectTimeoutMs: ctx.apiTimeoutMs > 0 && left !== undefined ? left : Math.min(left ?? Number.POSITIVE_INFINITY, DEFAULT_CONNECT_TIMEOUT_MS),
       budgetMs: left ?? ctx.requestTimeoutMs,
-      ...(signal ? { signal } : {}),
       retryOnStaleSocket: r.method === 'GET' || r.path.endsWith('/preauth'),
-    });
+    };
+    if (body !== undefined) req.body = body;
+    if (signal) req.signal = signal;
+    sent = ctx.transport.request(req);
   } catch (err) {
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
