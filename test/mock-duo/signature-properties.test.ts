@@ -193,6 +193,42 @@ describe('signature – properties', () => {
     assert.equal(encodeParams(rec), 'a=true&b=1&b=2');
   });
 
+  test('signature – a record is encoded as its pairs are (the path our client signs); a v1/v2 POST sends the line it signed', () => {
+    const scalar = fc.oneof(text, fc.integer(), fc.boolean());
+    const record = fc.dictionary(text, fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })), { maxKeys: 6 });
+    fc.assert(
+      fc.property(record, fc.constantFrom<SigVersion>(1, 2), (rec, v) => {
+        // The definition, spelled out: pairs (arrays flattened, booleans as true/false), encoded, sorted, joined.
+        const flat: [string, string][] = Object.entries(rec).flatMap(([k, val]) =>
+          (Array.isArray(val) ? val : [val]).map((one): [string, string] => [k, String(one)]),
+        );
+        const line = flat
+          .map(([k, val]) => [percentEncode(k), percentEncode(val)] as const)
+          .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+          .map(([k, val]) => `${k}=${val}`)
+          .join('&');
+        assert.equal(encodeParams(rec as Params), line);
+        assert.equal(encodeParams(flat), line);
+        const signed = sign({ version: v, method: 'POST', host: 'h', path: '/p', params: rec as Params, ikey: IKEY, skey: SKEY, date: NOW });
+        assert.equal(signed.body, line);
+        assert.equal(signed.canonical.split('\n').pop(), line);
+      }),
+    );
+  });
+
+  test('signature – any skey (more than the key cache holds): what it signs verifies with that skey and no other', () => {
+    fc.assert(
+      fc.property(text, version, (skey, v) => {
+        const s = sign({ version: v, method: 'GET', host: 'h', path: '/auth/v2/check', params: { a: '1' }, ikey: IKEY, skey, date: formatDate(NOW) });
+        const req: VerifyRequest = { method: 'GET', host: 'h', path: '/auth/v2/check', query: { a: '1' }, headers: s.headers };
+        const versions: readonly SigVersion[] = v === 1 ? [1] : [2, 4, 5];
+        assert.equal(verify(req, { ...policy(versions), skeyFor: () => skey }).ok, true);
+        assert.equal(verify(req, { ...policy(versions), skeyFor: () => `${skey}x` }).ok, false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test('signature – dates: the three client forms and numeric offsets parse to the same instant', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 4102444800 }), fc.integer({ min: -14 * 60, max: 14 * 60 }), (sec, offMin) => {
