@@ -7,7 +7,7 @@ import { busIsUp } from '../adapters/bus/up-state.ts';
 import { Subjects } from '../adapters/bus/subjects.ts';
 import type { Bus, Subscription } from '../adapters/bus/types.ts';
 import type { BusHub } from '../adapters/bus/worker-bridge.ts';
-import type { Logger } from '../adapters/log/logger.ts';
+import { type Logger, unredacted } from '../adapters/log/logger.ts';
 import { resolve } from 'node:path';
 import { type LearnedMaStore, openLearnedMaFile } from '../adapters/radius/ma-learned-file.ts';
 import { createRadiusServer } from '../adapters/radius/server.ts';
@@ -122,12 +122,14 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     subs.push(bus.subscribe(Subjects.allEvents, logTransition));
   }
 
-  // The info line of every login, and whoever else wants this process's login events.
+  // The info line of every login, and whoever else wants this process's login events. Its fields are
+  // flat and fixed (login-line.ts), none a redacted name: it is written without pino's redaction pass.
+  const loginLog = unredacted(logger);
   const onEvent = (ev: AnyLoginEvent, thread?: number): void => {
     // The line is built only when it is written (a proxy at log_level warn writes none).
-    if (o.logLogins !== false && isSummaryEvent(ev) && logger.isLevelEnabled('info')) {
+    if (o.logLogins !== false && isSummaryEvent(ev) && loginLog.isLevelEnabled('info')) {
       const line = loginLine(ev.detail);
-      logger.info(thread === undefined ? line.fields : { ...line.fields, thread }, line.message);
+      loginLog.info(thread === undefined ? line.fields : { ...line.fields, thread }, line.message);
     }
     o.onLoginEvent?.(ev);
   };

@@ -6,7 +6,7 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-const REDACT = [
+export const REDACT = [
   'password',
   'passcode',
   'secret',
@@ -34,6 +34,16 @@ export function createLogger(opts: { level?: string; destination?: NodeJS.Writab
     },
     dest,
   );
+}
+
+/**
+ * The same logger (destination, level, bindings) without the redaction, for a line whose fields are
+ * flat and fixed by our code, none of them a redacted name (the login line, ops/logs/login-line.ts):
+ * redaction could never change such a line, and it costs ~7 µs on every line it looks at (measured:
+ * the login line 8.9 µs with it, 1.8 µs without). test/ops/log-formats.test.ts keeps the fields so.
+ */
+export function unredacted(logger: Logger): Logger {
+  return logger.child({}, { redact: [] });
 }
 
 /** A logger that discards everything, for tests and library use. */

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { createLogger, REDACT, unredacted } from '../../adapters/log/logger.ts';
+import type { LoginSummary } from '../../machines/login-events.ts';
 import { formatAuthEvent } from '../../ops/logs/authevents.ts';
+import { loginLine } from '../../ops/logs/login-line.ts';
 import { pyJsonString, pyUtcTimestamp } from '../../ops/logs/py-json.ts';
 import { RotatingFile } from '../../ops/logs/rotating-file.ts';
 import { facilityNumber, parseSyslogServer } from '../../ops/logs/syslog-config.ts';
@@ -129,5 +132,56 @@ describe('log formats', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// The login line is written without pino's redaction (adapters/log/logger.ts unredacted(), engine/proxy.ts):
+// that is only sound while its fields are flat and none has a redacted name. Any summary, with a thread.
+describe('login line without redaction', () => {
+  const summary = fc.record({
+    loginId: fc.uuid(),
+    server: fc.string(),
+    mode: fc.constantFrom('radius_server_auto', 'radius_server_duo_only', 'radius_server_challenge'),
+    clientIp: fc.string(),
+    user: fc.option(fc.string()),
+    factor: fc.option(fc.string()),
+    outcome: fc.constantFrom('allow', 'reject', 'challenge', 'drop'),
+    reason: fc.string(),
+    reasonText: fc.string(),
+    final: fc.boolean(),
+    code: fc.option(fc.constantFrom(2, 3, 11, 99), { nil: undefined }),
+    replyMessage: fc.option(fc.string(), { nil: undefined }),
+    txid: fc.option(fc.string(), { nil: undefined }),
+    rounds: fc.nat(),
+    startedAt: fc.string(),
+    ms: fc.nat(),
+    primaryMs: fc.nat(),
+    preauthMs: fc.nat(),
+    authMs: fc.nat(),
+    engine: fc.string(),
+  });
+  const names = new Set(REDACT.map((p) => p.split('.').at(-1)));
+
+  test('its fields are flat and none is a redacted name, so both loggers write the same line', () => {
+    const lines: string[] = [];
+    const sink = { write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream;
+    const redacting = createLogger({ level: 'info', destination: sink }).child({ component: 'radius' });
+    const plain = unredacted(redacting);
+    fc.assert(
+      fc.property(summary, fc.option(fc.nat(), { nil: undefined }), (s, thread) => {
+        const line = loginLine(s as LoginSummary);
+        const fields = thread === undefined ? line.fields : { ...line.fields, thread };
+        for (const [k, v] of Object.entries(fields)) {
+          assert.ok(!names.has(k), k);
+          assert.ok(v === null || typeof v !== 'object', k);
+        }
+        lines.length = 0;
+        redacting.info(fields, line.message);
+        plain.info(fields, line.message);
+        const [a, b] = lines.map((l) => ({ ...(JSON.parse(l) as Record<string, unknown>), time: 0 }));
+        assert.deepEqual(b, a);
+      }),
+    );
+    assert.equal(plain.level, redacting.level);
   });
 });
