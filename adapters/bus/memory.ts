@@ -84,6 +84,14 @@ export function createMemoryBus(opts: { onError?: (err: unknown, subject: string
 
   /** Plain subscribers get the message; each queue group gives it to one member, in turn. */
   const offer = (matching: readonly Sub[], payload: unknown, subject: string, shared: boolean) => {
+    // One subscriber (a login's reply subject; the one engine of a process): no grouping to do.
+    if (matching.length === 1) {
+      const s = matching[0]!;
+      // A group of one took its turn 0: the next turn is 1, as the general path below records it.
+      if (s.queue !== undefined) rr.set(`${s.pattern}\0${s.queue}`, 1);
+      deliver(s, payload, subject, shared);
+      return;
+    }
     let groups: Map<string, Sub[]> | undefined;
     for (const s of matching) {
       if (s.queue === undefined) {

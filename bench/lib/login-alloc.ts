@@ -4,7 +4,8 @@
 // the young-generation collector pays for (docs/scaling.md "Where a login's CPU goes").
 //   node --import tsx bench/lib/login-alloc.ts [--logins 4000] [--top 40] [--exclude REGEX]
 // --exclude leaves the sites whose name matches out of the by-site list (e.g. 'xstate|raise-|assign-|undici'
-// to see what the rest of the login allocates).
+// to see what the rest of the login allocates). --survivors leaves out what the young-generation
+// collector freed: what is left outlived a scavenge (was promoted, or is still alive), what GC copies.
 import { Session } from 'node:inspector/promises';
 import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import { createLogger } from '../../adapters/log/logger.ts';
 import { parseConfigText } from '../../config/index.ts';
 import { startProxy } from '../../engine/proxy.ts';
 import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './mock-duo-child.ts';
-const { values: args } = parseArgs({ options: { logins: { type: 'string', default: '4000' }, top: { type: 'string', default: '40' }, exclude: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { logins: { type: 'string', default: '4000' }, top: { type: 'string', default: '40' }, exclude: { type: 'string' }, survivors: { type: 'boolean', default: false } } });
 const dir = await mkdtemp(join(tmpdir(), 'alloc-'));
 const mock = await startMockDuoChild(dir, { alice: approvingUser(0) });
 const port = 20000 + Math.floor(Math.random() * 20000);
@@ -28,7 +29,7 @@ let id = 0;
 const run = (total: number) => new Promise<unknown>((resolve) => { const my = id++; const on = (m: { id?: number; result?: unknown }) => { if (m.id === my) { load.off('message', on); resolve(m.result); } }; load.on('message', on); load.send({ id: my, port, secret: BENCH_SECRET, concurrency: 16, total, user: 'alice', password: 'push' }); });
 await run(2000);
 const s = new Session(); s.connect();
-await s.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true } as never);
+await s.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMinorGC: !args.survivors, includeObjectsCollectedByMajorGC: true } as never);
 const r = (await run(Number(args.logins))) as { answered: number };
 const { profile } = (await s.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: Node } };
 interface Node { id: number; selfSize: number; callFrame: { functionName: string; url: string; lineNumber: number }; children: Node[] }

@@ -1,10 +1,11 @@
 // Property tests of the pure codec: round trips, password hiding, tamper detection, Reply-Message split.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import {
   computeMessageAuthenticator,
+  computeResponseAuthenticator,
   decodePacket,
   encodeReply,
   encodeRequest,
@@ -69,6 +70,25 @@ describe('radius codec properties', () => {
         zeroed.fill(0, off, off + 16);
         const want = createHmac('md5', typeof secret === 'string' ? Buffer.from(secret) : secret).update(zeroed).digest();
         assert.deepEqual(computeMessageAuthenticator(raw, off, secret), want);
+      }),
+    );
+  });
+
+  test('radius codec – a reply\'s Message-Authenticator (over the REQUEST authenticator) and Response Authenticator equal node:crypto over the bytes RFC 3579/2865 name', () => {
+    const anySecret = fc.oneof(secretArb, fc.string({ minLength: 60, maxLength: 200 }), fc.uint8Array({ minLength: 1, maxLength: 100 }));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 40, maxLength: 4096 }), fc.nat(), anySecret, authArb, (bytes, pos, secret, requestAuth) => {
+        const raw = Buffer.from(bytes);
+        const key = typeof secret === 'string' ? Buffer.from(secret) : Buffer.from(secret);
+        const off = 20 + (pos % (raw.length - 36));
+        const asSigned = Buffer.from(raw);
+        requestAuth.copy(asSigned, 4);
+        const zeroed = Buffer.from(asSigned);
+        zeroed.fill(0, off, off + 16);
+        assert.deepEqual(computeMessageAuthenticator(raw, off, secret, requestAuth), createHmac('md5', key).update(zeroed).digest());
+        assert.deepEqual(computeResponseAuthenticator(raw, requestAuth, secret), createHash('md5').update(asSigned).update(key).digest());
+        // The packet itself is left as it was.
+        assert.deepEqual(raw, Buffer.from(bytes));
       }),
     );
   });
