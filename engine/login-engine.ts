@@ -19,7 +19,7 @@ import { transitionEdgeIds } from '../machines/diagram.ts';
 import { loginEventFromInspection } from '../machines/redact.ts';
 import { rejectReply } from '../machines/reply.ts';
 import { newChallengeState } from './challenge-state.ts';
-import { type LoginIdentity, LoginRecorder, type LoginTrail, newTrail, trailOf, UNKNOWN_STATE } from './login-recorder.ts';
+import { isoTime, type LoginIdentity, LoginRecorder, type LoginTrail, newTrail, trailOf, UNKNOWN_STATE } from './login-recorder.ts';
 import { readRequest } from './read-request.ts';
 
 /** Everything the engine needs to know about one server section. */
@@ -305,7 +305,10 @@ function inspector(bus: Bus, server: string, now: () => number) {
       for (const t of e._transitions) edges.push(...transitionEdgeIds(t));
       return;
     }
-    const ev = loginEventFromInspection(e, new Date(now()).toISOString());
+    // Only the login's snapshots become events; the rest (actions, events, the actor's creation: ~20
+    // per login) return here, before the clock is read and formatted.
+    if (e.type !== '@xstate.snapshot') return;
+    const ev = loginEventFromInspection(e, isoTime(now()));
     if (!ev) return;
     if (edges.length) ev.detail = { ...ev.detail, edges };
     edges = [];

@@ -78,17 +78,24 @@ function nameEdges(edges: DiagramEdge[]): void {
 const transitionKey = (source: string, eventType: string, index: number) => `${source} ${eventType} ${index}`;
 
 let edgeIndex: Map<string, string[]> | undefined;
+// Each transition definition's answer, once found: a listened login takes ~8 transitions, each of
+// which would otherwise build its key string again (a provided machine's definitions live as long as it).
+const found = new WeakMap<object, readonly string[]>();
 
 /** The edge ids of a transition a login actor took (an XState microstep's transition definition).
  *  Works for machines made with loginMachine.provide(...) too: it matches by source, event and position,
  *  not by object identity. [] for a transition the machine does not define. */
-export function transitionEdgeIds(t: { source: Node; eventType: string }): string[] {
+export function transitionEdgeIds(t: { source: Node; eventType: string }): readonly string[] {
+  const known = found.get(t);
+  if (known) return known;
   if (!edgeIndex) {
     edgeIndex = new Map();
     for (const e of diagramModel(loginMachine).edges) edgeIndex.set(e.transition, [...(edgeIndex.get(e.transition) ?? []), e.id]);
   }
   const group: readonly unknown[] = (t.eventType === '' ? t.source.always : t.source.transitions.get(t.eventType)) ?? [];
-  return edgeIndex.get(transitionKey(t.source.id, t.eventType, group.indexOf(t))) ?? [];
+  const ids = Object.freeze([...(edgeIndex.get(transitionKey(t.source.id, t.eventType, group.indexOf(t))) ?? [])]);
+  found.set(t, ids);
+  return ids;
 }
 
 /** Every transition of the machine, optionally only those that can happen in `mode`, and only the states
