@@ -1,6 +1,6 @@
 // Reading a request the way Duo's servers do: query and form parameters decoded (`+` is a space),
 // JSON bodies for signature v4/v5, and the raw body bytes kept for the v5 body hash.
-import { hostWithoutPort } from '../adapters/duo/signature.ts';
+import { hostWithoutPort } from '../adapters/duo/signature-verify.ts';
 import type { CoreRequest } from './exchange.ts';
 
 export interface DuoRequest {

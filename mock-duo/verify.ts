@@ -1,7 +1,8 @@
 // The mock's signature check: `verify` of adapters/duo/signature.ts (the one implementation of Duo's
 // rules: credentials, ikey, date window, every allowed version, constant-time comparison), fed from
 // the mock's parsed request and the skey bytes it keeps per integration.
-import { type SigVersion, type VerifyResult, verify } from '../adapters/duo/signature.ts';
+import type { SigVersion } from '../adapters/duo/signature.ts';
+import { type VerifyResult, verify } from '../adapters/duo/signature-verify.ts';
 import type { DuoRequest } from './request.ts';
 
 export interface MockVerifyPolicy {

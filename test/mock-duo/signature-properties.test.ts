@@ -3,18 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import {
-  encodeParams,
-  formatDate,
-  hostWithoutPort,
-  type Params,
-  parseDate,
-  percentEncode,
-  type SigVersion,
-  sign,
-  type VerifyRequest,
-  verify,
-} from '../../adapters/duo/signature.ts';
+import { encodeParams, formatDate, type Params, parseDate, percentEncode, type SigVersion, sign } from '../../adapters/duo/signature.ts';
+import { hostWithoutPort, type VerifyRequest, verify } from '../../adapters/duo/signature-verify.ts';
 
 const IKEY = 'DIWJ8X6AEYOR5OMC6TQ1';
 const SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep';
