@@ -78,6 +78,7 @@ try {
   console.log(`login CPU per login, baseline = ${codes[0]!.root} (${process.env.BENCH_BASELINE_DIR ? 'its dist/ when current' : 'tsx'}) vs new = dist/; ${ROUNDS} round(s), medians; load average ${loadAverage()} at start`);
   console.log(`  ${'login'.padEnd(27)} ${'baseline µs/login  /s'.padEnd(22)} ${'new µs/login  /s'.padEnd(18)} CPU ratio  rate ratio  (answered; load)`);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const firstRow: Record<string, number> = {};
   for (const k of kinds) {
     const cpu: Record<string, number[]> = { baseline: [], new: [] };
     const rate: Record<string, number[]> = { baseline: [], new: [] };
@@ -97,6 +98,7 @@ try {
       }
       loads.push(loadAverage());
     }
+    if (k === kinds[0]) Object.assign(firstRow, { baseline: median(cpu.baseline!), new: median(cpu.new!) });
     const cpuRatio = median(cpu.new!) / median(cpu.baseline!);
     const rateRatio = median(rate.new!) / median(rate.baseline!);
     const verdicts = [
@@ -108,6 +110,30 @@ try {
         `${`${median(cpu.new!).toFixed(0).padStart(6)}  ${median(rate.new!).toFixed(0).padStart(6)}`.padEnd(18)} ${cpuRatio.toFixed(2).padStart(6)}x  ${rateRatio.toFixed(2).padStart(7)}x   ` +
         `${verdicts.join(', ')}${answered ? `;${answered}` : ''} (load ${loads.join(' ')})`,
     );
+  }
+  // The I/O floor (bench/lib/io-floor.ts): the same duo_only load on a process that only does the
+  // datagrams, the two TLS exchanges and the RADIUS crypto. What is above it is how the proxy is written.
+  const floorProc = await spawnReady(['--import', 'tsx', join(import.meta.dirname, 'lib', 'io-floor.ts'), String(mock.port), join(dir, 'ca.pem'), SECRET]);
+  try {
+    const floorPort = Number(floorProc.ready.port);
+    const floorRun = (n: number) => runLoad({ target: to(floorPort), secret: SECRET, concurrency: 16, count: n, attributes: () => pap('alice', 'push') });
+    await floorRun(N(600));
+    const floorCpu: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const pid = floorProc.proc.pid!;
+      const c0 = await cpuOf(pid);
+      const rep = await floorRun(N(6000));
+      floorCpu.push(((await cpuOf(pid)) - c0) / Math.max(1, rep.answered));
+    }
+    const floor = median(floorCpu);
+    const [b, n] = [firstRow['baseline']!, firstRow['new']!];
+    console.log(
+      `  I/O floor of a duo_only login (bench/lib/io-floor.ts: UDP in and out, RADIUS crypto, two raw TLS exchanges), c=16: ${floor.toFixed(0)} µs/login` +
+        ` (${((floor / b) * 100).toFixed(0)} % of the baseline's); above it: baseline ${(b - floor).toFixed(0)} µs, new ${(n - floor).toFixed(0)} µs, ${((n - floor) / (b - floor)).toFixed(2)}x` +
+        ` (load ${loadAverage()}). A login at 0.5x the baseline would have ${(b / 2 - floor).toFixed(0)} µs above the floor.`,
+    );
+  } finally {
+    await floorProc.stop();
   }
 } finally {
   await Promise.all([...proxies.map((p) => p.ready.stop()), mock.stop()]);
