@@ -4,8 +4,9 @@
 // the young-generation collector pays for (docs/scaling.md "Where a login's CPU goes").
 //   node --import tsx bench/lib/login-alloc.ts [--logins 4000] [--top 40] [--exclude REGEX]
 // --exclude leaves the sites whose name matches out of the by-site list (e.g. 'xstate|raise-|assign-|undici'
-// to see what the rest of the login allocates). --survivors leaves out what the young-generation
-// collector freed: what is left outlived a scavenge (was promoted, or is still alive), what GC copies.
+// to see what the rest of the login allocates). --survivors leaves out what scavenges freed: what is
+// left was promoted and freed by a mark-compact, or was still young when a mark-compact freed it (the
+// whole young generation's garbage at that moment), or is alive: an upper bound of what GC copies.
 import { Session } from 'node:inspector/promises';
 import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
