@@ -38,17 +38,23 @@ interface Pending {
   factor?: string;
 }
 
-/** `new Date(ms).toISOString()`, remembered for the last millisecond asked: a login's events, and the
- *  logins answered in the same millisecond, mostly carry the same time (a few µs per event saved). */
-let lastMs = Number.NaN;
-let lastIso = '';
-export function isoTime(ms: number): string {
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
-    lastMs = ms;
-  }
-  return lastIso;
+/** `new Date(ms).toISOString()`, remembered for the last millisecond asked: the events of the logins
+ *  answered in the same millisecond carry the same time (~0.3 µs per event saved). */
+function isoMemo(): (ms: number) => string {
+  let lastMs = Number.NaN;
+  let lastIso = '';
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastIso = new Date(ms).toISOString();
+      lastMs = ms;
+    }
+    return lastIso;
+  };
 }
+/** The time of an event (now); a summary's startedAt (an earlier millisecond) has its own, so that it
+ *  does not push the current one out. */
+export const isoTime = isoMemo();
+const isoStartedAt = isoMemo();
 
 export class LoginRecorder {
   /** Calls running now (at most one at a time in practice): a list, not a Set per login. */
@@ -162,7 +168,7 @@ export class LoginRecorder {
       reasonText: maskEnrollmentCodes(ctx?.reasonText ?? reasonText(reason)),
       final,
       rounds: ctx?.rounds ?? this.round,
-      startedAt: isoTime(startedAt),
+      startedAt: isoStartedAt(startedAt),
       ms: Math.max(0, at - startedAt),
       primaryMs: this.trail.primaryMs,
       preauthMs: this.trail.preauthMs,
