@@ -158,9 +158,12 @@ export function createRadiusServer(opts: RadiusServerOptions): RadiusServer {
     if (l.refusing || l.retired) return drop(ServerDrop.ShuttingDown, ip, rinfo.port);
     const token = cache.begin(key, fp);
     st.inFlight++;
-    logger.debug({ event: 'radius_request', client: ip, port: rinfo.port, id: packet.id, server: section.name }, `Received new request id ${packet.id}`);
-    // debug: the packet, its secrets redacted (reference §5.3 "Packet dump"; attribute-format.ts).
-    if (logger.isLevelEnabled?.('debug')) logger.debug({ event: 'radius_packet', direction: 'received', client: ip, port: rinfo.port, id: packet.id, code: packet.code, attributes: describeAttributes(packet.attributes) }, `Packet dump - received from ${ip}`);
+    // debug: the request, and the packet with its secrets redacted (reference §5.3 "Packet dump";
+    // attribute-format.ts). Their fields and texts are built only when debug is on.
+    if (logger.isLevelEnabled?.('debug')) {
+      logger.debug({ event: 'radius_request', client: ip, port: rinfo.port, id: packet.id, server: section.name }, `Received new request id ${packet.id}`);
+      logger.debug({ event: 'radius_packet', direction: 'received', client: ip, port: rinfo.port, id: packet.id, code: packet.code, attributes: describeAttributes(packet.attributes) }, `Packet dump - received from ${ip}`);
+    }
     const req: RadiusRequest = {
       server: section.name,
       clientIp: ip,
