@@ -13,7 +13,7 @@ import type { AnyLoginEvent } from '../machines/login-events.ts';
 import { type LoginReason, reasonText } from '../machines/login-reasons.ts';
 import { factorLabel } from '../machines/factor-label.ts';
 import { type LoginCalls, loginCalls } from '../machines/login-calls.ts';
-import { type LoginInput, type LoginMode, type LoginOptions, type LoginRequest, loginMachine, type Settled, settle } from '../machines/login.ts';
+import { type LoginInput, type LoginMode, type LoginOptions, type LoginRequest, loginMachine, type Settled, watchSettle } from '../machines/login.ts';
 import { Messages } from '../machines/messages.ts';
 import { transitionEdgeIds } from '../machines/diagram.ts';
 import { loginEventFromInspection } from '../machines/redact.ts';
@@ -117,22 +117,19 @@ export function createLoginEngine(deps: {
 
   function handle(req: LoginRequestMessage): Promise<LoginReply> {
     if (abandoned) return Promise.resolve({ kind: 'drop', reason: ABANDONED });
-    const p = run(req);
-    handling.add(p);
-    const forget = () => handling.delete(p);
-    p.then(forget, forget);
-    return p;
-  }
-
-  async function run(req: LoginRequestMessage): Promise<LoginReply> {
+    // One reaction does the bookkeeping of the login's generation and of shutdown; not an async wrapper
+    // around runOn, whose suspended frame and promise a login waiting on a push would keep (~0.4 KiB).
     const gen = generation;
     gen.running++;
-    try {
-      return await runOn(servers, req);
-    } finally {
+    const p = runOn(servers, req);
+    handling.add(p);
+    const finished = () => {
+      handling.delete(p);
       gen.running--;
       if (gen.retired && gen.running === 0) gen.idle?.();
-    }
+    };
+    p.then(finished, finished);
+    return p;
   }
 
   async function runOn(servers: Map<string, EngineServer>, req: LoginRequestMessage): Promise<LoginReply> {
@@ -254,14 +251,20 @@ export function createLoginEngine(deps: {
   function settledOrAbandoned(actor: LoginActor): Promise<Settled | 'abandoned'> {
     return new Promise((resolve, reject) => {
       if (abandoned) return resolve('abandoned');
-      const end = () => resolve('abandoned');
+      // Only abandon() calls `end`, never during watchSettle(); the callbacks below may run during it
+      // (a waiting actor counts as settled at once), so `end` is made first.
+      const end = () => {
+        watch.stop();
+        resolve('abandoned');
+      };
       waits.add(end);
-      settle(actor).then(
+      const watch = watchSettle(
+        actor,
         (s) => {
           waits.delete(end);
           resolve(s);
         },
-        (err: unknown) => {
+        (err) => {
           waits.delete(end);
           reject(err);
         },

@@ -90,7 +90,7 @@ export function redactSnapshot(snapshot: MachineSnapshotLike): Record<string, un
 /**
  * One LoginEvent per snapshot of the login actor itself (what the bus subject
  * `authproxy.events.<server>.<loginId>` carries); undefined for every other inspection event
- * (child actors, whose snapshots hold their input, raw events, actions).
+ * (raw events; actions, whose params may be a call's input, password included: login-calls.ts).
  */
 export function loginEventFromInspection(ev: InspectionEvent, at: string): LoginEvent | undefined {
   if (ev.type !== '@xstate.snapshot' || !isLoginSnapshot(ev.snapshot)) return undefined;
