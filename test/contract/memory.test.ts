@@ -78,6 +78,36 @@ describe('memory bus – copies and hand-over', () => {
     await bus.close();
   });
 
+  test('hasSubscribers and delivery follow any sequence of subscribes and unsubscribes (subjects of equal lengths included)', async () => {
+    const subjectArb = fc.constantFrom('a.b', 'a.c', 'b.b', 'a.bc', 'x.yz', 'a.*', 'a.>', 'q');
+    const opArb = fc.oneof(
+      fc.record({ op: fc.constant('sub' as const), subject: subjectArb }),
+      fc.record({ op: fc.constant('unsub' as const), index: fc.nat() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { maxLength: 30 }), async (ops) => {
+        const bus = createMemoryBus();
+        const live: { subject: string; sub: { unsubscribe(): void }; got: string[] }[] = [];
+        for (const o of ops) {
+          if (o.op === 'sub') {
+            const got: string[] = [];
+            live.push({ subject: o.subject, sub: bus.subscribe(o.subject, (_p, s) => got.push(s)), got });
+          } else if (live.length > 0) live.splice(o.index % live.length, 1)[0]!.sub.unsubscribe();
+        }
+        const matches = (pattern: string, subject: string) =>
+          pattern === subject || (pattern.endsWith('.*') && subject.startsWith(pattern.slice(0, -1)) && !subject.slice(pattern.length - 1).includes('.')) || (pattern.endsWith('.>') && subject.startsWith(pattern.slice(0, -1)) && subject.length > pattern.length - 1);
+        for (const subject of ['a.b', 'a.c', 'b.b', 'a.bc', 'x.yz', 'q', 'zz.z']) {
+          assert.equal(bus.hasSubscribers!(subject), live.some((l) => matches(l.subject, subject)), subject);
+          bus.publish(subject, {});
+        }
+        await bus.flush();
+        for (const l of live) assert.deepEqual(l.got, ['a.b', 'a.c', 'b.b', 'a.bc', 'x.yz', 'q', 'zz.z'].filter((s) => matches(l.subject, s)));
+        await bus.close();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test('deepFreeze: any JSON value stays equal to itself and ends frozen all the way down', () => {
     const allFrozen = (v: unknown): boolean => typeof v !== 'object' || v === null || (Object.isFrozen(v) && Object.values(v).every(allFrozen));
     fc.assert(
