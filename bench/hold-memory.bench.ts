@@ -17,7 +17,7 @@ const TARGET_KIB = 45;
 const codes: Code[] = [baselineCode(), currentCode()];
 let floor: { rssPerConnectionKiB: number; heapPerConnectionKiB: number } | undefined;
 const held = new Map<string, HoldFigures & { load: string }>();
-console.log(`memory of a login waiting on a push, ${n.toLocaleString('en')} held at once, baseline = ${codes[0]!.root} (tsx) vs new = dist/; load average ${loadAverage()} at start`);
+console.log(`memory of a login waiting on a push, ${n.toLocaleString('en')} held at once, baseline = ${codes[0]!.root} (${process.env.BENCH_BASELINE_DIR ? 'its dist/ when current' : 'tsx'}) vs new = dist/; load average ${loadAverage()} at start`);
 for (const code of codes) {
   const r = await holdMemory({
     n,
