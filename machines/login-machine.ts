@@ -4,7 +4,8 @@ import { assign, raise, setup } from 'xstate';
 import { rawIpaddr, validatedIpaddr } from './client-ip.ts';
 import type { DuoError, LoginReply } from './contracts.ts';
 import { answerScreenOf, autoFactorOf, loginGuards, screenOf } from './login-guards.ts';
-import type { ChallengeKind, ChallengeSession, DuoAuthInput, DuoPreauthInput, LoginContext, LoginInput, LoginMachineEvent, PrimaryAuthInput } from './login-types.ts';
+import type { TimerStart } from './login-calls.ts';
+import type { ChallengeKind, ChallengeSession, DuoAuthInput, DuoPreauthInput, LoginContext, LoginInput, LoginMachineEvent, LoginTimerName, PrimaryAuthInput } from './login-types.ts';
 import { type Decision, Replies } from './login-replies.ts';
 import { factorLabel } from './factor-label.ts';
 import { reasonText } from './login-reasons.ts';
@@ -24,6 +25,21 @@ const provideMe =
   };
 
 type Ctx = LoginContext;
+
+/** The timers' events: the very types XState's `after` used (`xstate.after.<delay>.<state id>`), so the
+ *  diagrams, traces and model tests see the same edges. Each timer is armed by its state's entry action
+ *  and cleared by its exit action (login-calls.ts); its transition comes last among the state's, where
+ *  `after` put it. */
+const AFTER = {
+  loginTimeout: 'xstate.after.LOGIN_TIMEOUT.login.processing',
+  preauthTimeout: 'xstate.after.DUO_TIMEOUT.login.processing.preauth',
+  authTimeout: 'xstate.after.DUO_TIMEOUT.login.processing.auth',
+  challengeRemaining: 'xstate.after.CHALLENGE_REMAINING.login.awaiting',
+} as const;
+
+/** Without api_timeout the login deadline alone bounds the call; this timer then never fires first. */
+const duoTimeoutMs = (c: Ctx) =>
+  c.options.duoRequestTimeoutMs && c.options.duoRequestTimeoutMs > 0 ? c.options.duoRequestTimeoutMs : c.options.loginTimeoutMs;
 
 /** What a login keeps of its request and calls once it waits or ends: nothing secret, no results. */
 const FORGOTTEN = { secret: {}, requestAttributes: [], primaryResult: undefined, preauth: undefined, auth: undefined } as const satisfies Partial<Ctx>;
@@ -59,6 +75,8 @@ export const loginMachine = setup({
     duoPreauth: provideMe<DuoPreauthInput>('duoPreauth'),
     duoAuth: provideMe<DuoAuthInput>('duoAuth'),
     abortCall: provideMe('abortCall'),
+    startTimer: provideMe<TimerStart>('startTimer'),
+    stopTimer: provideMe<{ name: LoginTimerName }>('stopTimer'),
     // The only action into a final state (a test checks): the decision, and nothing secret or no longer
     // needed kept. One assign instead of the reply here and a forgetting entry action in each final
     // state: every assign copies the context and rebuilds the snapshot (~3-4 µs, issue 14).
@@ -93,15 +111,6 @@ export const loginMachine = setup({
     }),
     forgetFactor: assign(({ context }) => ({ secret: { ...context.secret, factor: undefined } })),
   },
-  delays: {
-    LOGIN_TIMEOUT: ({ context }) => context.options.loginTimeoutMs,
-    // Without api_timeout the login deadline alone bounds the call; this timer then never fires first.
-    DUO_TIMEOUT: ({ context }) =>
-      context.options.duoRequestTimeoutMs && context.options.duoRequestTimeoutMs > 0
-        ? context.options.duoRequestTimeoutMs
-        : context.options.loginTimeoutMs,
-    CHALLENGE_REMAINING: ({ context }) => Math.max(0, (context.challenge?.deadline ?? 0) - context.now),
-  },
 }).createMachine({
   id: 'login',
   context: ({ input }) => ({
@@ -126,7 +135,9 @@ export const loginMachine = setup({
   states: {
     processing: {
       description: 'Handling one RADIUS request; bounded by the login deadline.',
-      after: { LOGIN_TIMEOUT: { actions: raise({ type: 'LOGIN_DEADLINE' }) } },
+      entry: { type: 'startTimer', params: ({ context }) => ({ name: 'LOGIN_TIMEOUT', event: AFTER.loginTimeout, ms: context.options.loginTimeoutMs }) },
+      exit: { type: 'stopTimer', params: { name: 'LOGIN_TIMEOUT' } },
+      on: { [AFTER.loginTimeout]: { actions: raise({ type: 'LOGIN_DEADLINE' }) } },
       initial: 'screening',
       states: {
         screening: {
@@ -237,21 +248,24 @@ export const loginMachine = setup({
           ],
         },
         preauth: {
-          entry: {
-            type: 'duoPreauth',
-            params: ({ context }) => ({
-              user: context.username ?? '',
-              ipaddr: rawIpaddr(context.clientIpAttrValue),
-              failmode: context.options.failmode,
-            }),
-          },
-          after: { DUO_TIMEOUT: { target: 'preauthResult', actions: assign({ preauth: () => duoError('timeout', true, 'api_timeout reached') }) } },
+          entry: [
+            {
+              type: 'duoPreauth',
+              params: ({ context }) => ({
+                user: context.username ?? '',
+                ipaddr: rawIpaddr(context.clientIpAttrValue),
+                failmode: context.options.failmode,
+              }),
+            },
+            { type: 'startTimer', params: ({ context }) => ({ name: 'DUO_TIMEOUT', event: AFTER.preauthTimeout, ms: duoTimeoutMs(context) }) },
+          ],
           on: {
             LOGIN_DEADLINE: { target: 'preauthResult', actions: assign({ preauth: () => duoError('timeout', true, 'login_timeout reached') }) },
             'xstate.done.actor.duoPreauth': { target: 'preauthResult', actions: assign({ preauth: ({ event }) => event.output }) },
             'xstate.error.actor.duoPreauth': { target: 'preauthResult', actions: assign({ preauth: () => duoError('network', true, 'Duo preauth call failed') }) },
+            [AFTER.preauthTimeout]: { target: 'preauthResult', actions: assign({ preauth: () => duoError('timeout', true, 'api_timeout reached') }) },
           },
-          exit: 'abortCall',
+          exit: ['abortCall', { type: 'stopTimer', params: { name: 'DUO_TIMEOUT' } }],
         },
         preauthResult: {
           always: [
@@ -301,15 +315,16 @@ export const loginMachine = setup({
                     : validatedIpaddr(context.clientIpAttrValue),
               }),
             },
+            { type: 'startTimer', params: ({ context }) => ({ name: 'DUO_TIMEOUT', event: AFTER.authTimeout, ms: duoTimeoutMs(context) }) },
           ],
-          after: { DUO_TIMEOUT: { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'api_timeout reached') }) } },
           on: {
             LOGIN_DEADLINE: { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'login_timeout reached') }) },
             'xstate.done.actor.duoAuth': { target: 'authResult', actions: assign({ auth: ({ event }) => event.output }) },
             // /auth transport failures are fail-closed (reference §6.4).
             'xstate.error.actor.duoAuth': { target: 'authResult', actions: assign({ auth: () => duoError('network', false, 'Duo auth call failed') }) },
+            [AFTER.authTimeout]: { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'api_timeout reached') }) },
           },
-          exit: 'abortCall',
+          exit: ['abortCall', { type: 'stopTimer', params: { name: 'DUO_TIMEOUT' } }],
         },
         authResult: {
           always: [
@@ -356,9 +371,11 @@ export const loginMachine = setup({
       tags: [AWAITING_ANSWER_TAG],
       // No forgetting entry action: the four ways in (open*Challenge, reopenChallenge) forget all
       // (challenged()), and RESUME re-enters with nothing to forget.
-      after: {
-        CHALLENGE_REMAINING: { target: 'expired', actions: { type: 'setReply', params: Replies.expired } },
+      entry: {
+        type: 'startTimer',
+        params: ({ context }) => ({ name: 'CHALLENGE_REMAINING', event: AFTER.challengeRemaining, ms: Math.max(0, (context.challenge?.deadline ?? 0) - context.now) }),
       },
+      exit: { type: 'stopTimer', params: { name: 'CHALLENGE_REMAINING' } },
       on: {
         ANSWER: {
           target: 'processing.answer',
@@ -379,6 +396,7 @@ export const loginMachine = setup({
           },
           { target: 'awaiting', reenter: true, actions: assign({ now: ({ event }) => event.now }) },
         ],
+        [AFTER.challengeRemaining]: { target: 'expired', actions: { type: 'setReply', params: Replies.expired } },
       },
     },
     // Entered only with setReply, which forgets everything (see setReply).

@@ -111,7 +111,14 @@ export interface LoginDeadlineEvent {
   type: 'LOGIN_DEADLINE';
 }
 export type LoginEventIn = AnswerEvent | ResumeEvent;
-export type LoginMachineEvent = AnswerEvent | ResumeEvent | LoginDeadlineEvent | LoginCallEvent;
+export type LoginMachineEvent = AnswerEvent | ResumeEvent | LoginDeadlineEvent | LoginCallEvent | LoginTimerEvent;
+
+/** The machine's timers (login-calls.ts), each armed on entry to its state and cleared on exit. */
+export type LoginTimerName = 'LOGIN_TIMEOUT' | 'DUO_TIMEOUT' | 'CHALLENGE_REMAINING';
+/** A timer that ran out: the event XState's `after` sent (`xstate.after.<delay>.<state id>`). */
+export interface LoginTimerEvent {
+  type: `xstate.after.${LoginTimerName}.${string}`;
+}
 
 /** The calls the machine makes (login-calls.ts), by the name their result events carry. */
 export type LoginCallName = 'primaryAuth' | 'duoPreauth' | 'duoAuth';

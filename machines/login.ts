@@ -16,7 +16,8 @@
  *
  * Each call state's entry action starts its call and its exit action aborts it; the result comes back
  * as `xstate.done.actor.<call>` {output} or `xstate.error.actor.<call>` {error}. Stop a login with
- * `calls.stop(actor)` (it aborts the call in flight too: stopping an actor runs no exit action).
+ * `calls.stop(actor)` (it aborts the call in flight and clears the timers too: stopping an actor runs no
+ * exit action).
  *
  * 1. New request (no State): `const actor = createActor(machine, { input, inspect }); actor.start();`
  *    with `input: LoginInput` (login-types.ts): { loginId, server, mode, options, request, now: Date.now() }.
@@ -48,7 +49,9 @@
  *    (a RESUME at or after the deadline ends the login at once). At expiry the machine ends with reply
  *    `Unknown Challenge` (there is no request to answer then: drop it).
  *
- * Timers (all XState delays, so SimulatedClock drives them in tests):
+ * Timers (armed by their state's entry action on the actor's clock, so SimulatedClock drives them in
+ * tests; cleared on exit and by calls.stop(); they send the `xstate.after.<timer>.<state id>` events
+ * XState's `after` sent):
  *   LOGIN_TIMEOUT (options.loginTimeoutMs, per handled request): a primary call in flight → reject
  *     `Error performing primary authentication: timed out`; a Duo call in flight → a `timeout` DuoError →
  *     failmode (preauth fail-open, /auth fail-closed, reference §6.4).
