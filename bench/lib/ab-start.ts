@@ -1,11 +1,12 @@
 // Two checkouts' `authproxy start` side by side (A, B), same mock Duo and load, alternating rounds:
 // the proxy's CPU per login (/proc/<pid>/stat) for each and the B/A ratio of the medians. For measuring
 // one change against the code before it, where login-cpu.bench.ts compares with the issue's baseline.
-//   node --import tsx bench/lib/ab-start.ts --a DIR --b DIR [--kinds duo_only,auto] [--rounds 5] [--logins 5000]
-// Each DIR is a checkout with dist/ built (`node --import tsx scripts/build.ts` there).
+//   node --import tsx bench/lib/ab-start.ts --a DIR --b DIR [--kinds duo_only,auto] [--rounds 5] [--logins 5000] [--b-import FILE]
+// Each DIR is a checkout with dist/ built (`node --import tsx scripts/build.ts` there). --b-import runs B's
+// node with `--import FILE` first (an experiment on the same checkout, e.g. xstate-map-scheduler.mjs).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pap, runLoad } from '../../simulator/load.ts';
 import { loadAverage } from './baseline.ts';
@@ -13,7 +14,7 @@ import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild 
 import { cpuOf, type Ready, spawnReady } from './spawn-ready.ts';
 
 const { values: args } = parseArgs({
-  options: { a: { type: 'string' }, b: { type: 'string' }, kinds: { type: 'string', default: 'duo_only,auto' }, rounds: { type: 'string', default: '5' }, logins: { type: 'string', default: '5000' } },
+  options: { a: { type: 'string' }, b: { type: 'string' }, kinds: { type: 'string', default: 'duo_only,auto' }, rounds: { type: 'string', default: '5' }, logins: { type: 'string', default: '5000' }, 'b-import': { type: 'string' } },
 });
 if (!args.a || !args.b) throw new Error('--a DIR and --b DIR are needed');
 const dir = await mkdtemp(join(tmpdir(), 'authproxy-ab-'));
@@ -27,7 +28,8 @@ try {
     const port = first + i * 2;
     const cfg = join(dir, `${label}.cfg`);
     await writeFile(cfg, `[main]\nhttp_ca_certs_file=ca.pem\n[duo_only_client]\n[radius_server_duo_only]\n${duo}\nport=${port}\n[radius_server_auto]\n${duo}\nport=${port + 1}\nclient=duo_only_client\n`);
-    sides.push({ label: label!, port, ready: await spawnReady([join(root!, 'bin', 'authproxy.js'), 'start', '-c', cfg, '--log-level', 'warn'], { timeoutMs: 60_000 }) });
+    const pre = label === 'B' && args['b-import'] ? ['--import', resolve(args['b-import'])] : [];
+    sides.push({ label: label!, port, ready: await spawnReady([...pre, join(root!, 'bin', 'authproxy.js'), 'start', '-c', cfg, '--log-level', 'warn'], { timeoutMs: 60_000 }) });
   }
   for (const kind of args.kinds.split(',')) {
     const run = (port: number, count: number) =>
