@@ -1,4 +1,5 @@
-// EXPERIMENT, not product code: loaded with `node --import` (ab-start.ts --b-import), it makes each XState
+// EXPERIMENT, not product code (measured before the machine's timers became entry/exit actions, which
+// leaves XState's scheduler unused): loaded with `node --import` (ab-start.ts --b-import), it makes each XState
 // actor system keep its delayed-event timers in a Map instead of XState's own bookkeeping, which stores
 // each timer as a property named `${sessionId}.${id}` on two objects (timerMap and
 // system._snapshot._scheduledEvents): a property name never seen before per actor, a pattern that makes V8
