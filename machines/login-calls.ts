@@ -6,15 +6,15 @@
 // model-based tests see the same vocabulary. Why not `invoke`: each invoked child actor (its actor,
 // system registration, snapshots, inspection) cost ~25-35 µs of CPU per call and ~1-2 KiB while a
 // push waits (docs/scaling.md, issue 14).
-// The machine's timers work the same way (startTimer on entry, stopTimer on exit, the timer's event
-// the one XState's `after` sent), on the actor's clock, instead of XState's delayed events.
+// The machine's timers work the same way, but are the machine's own actions (login-timers.ts).
 //
 // The engine and the tests give the machine its calls with
 //   loginMachine.provide({ actions: loginCalls({ primaryAuth, duoPreauth, duoAuth }).actions })
-// and stop a login with `calls.stop(actor)`, which also aborts the call in flight and clears the
-// timers (stopping an actor runs no exit action).
+// and stop a login with `calls.stop(actor)`, which also aborts the call in flight and disarms the
+// machine's timers (stopping an actor runs no exit action).
 import type { AnyActorRef, AnyStateNode } from 'xstate';
-import type { DuoAuthInput, DuoAuthOutput, DuoPreauthInput, DuoPreauthOutput, LoginCallName, LoginTimerName, PrimaryAuthInput, PrimaryAuthOutput } from './login-types.ts';
+import { disarmTimers } from './login-timers.ts';
+import type { DuoAuthInput, DuoAuthOutput, DuoPreauthInput, DuoPreauthOutput, LoginCallName, PrimaryAuthInput, PrimaryAuthOutput } from './login-types.ts';
 
 export type { LoginCallEvent, LoginCallName } from './login-types.ts';
 
@@ -31,29 +31,14 @@ export interface LoginCallImpls {
 
 type CallAction<I> = (args: { self: AnyActorRef }, input: I) => void;
 
-/** A timer to arm: the event it sends when it runs out (XState's `after` event type), and when. */
-export interface TimerStart {
-  name: LoginTimerName;
-  event: string;
-  ms: number;
-}
-interface Clock {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(id: unknown): void;
-}
-/** A login's armed timers: one slot per timer name, a fixed shape (see loginCalls). */
-type TimerSlots = Record<LoginTimerName, unknown>;
-
 export interface LoginCalls {
   actions: {
     primaryAuth: CallAction<PrimaryAuthInput>;
     duoPreauth: CallAction<DuoPreauthInput>;
     duoAuth: CallAction<DuoAuthInput>;
     abortCall: (args: { self: AnyActorRef }) => void;
-    startTimer: (args: { self: AnyActorRef }, t: TimerStart) => void;
-    stopTimer: (args: { self: AnyActorRef }, t: { name: LoginTimerName }) => void;
   };
-  /** Stops the login actor, aborts its call in flight, if any, and clears its timers. */
+  /** Stops the login actor, aborts its call in flight, if any, and disarms its timers (login-timers.ts). */
   stop(actor: AnyActorRef): void;
 }
 
@@ -67,33 +52,6 @@ export function loginCalls(impls: LoginCallImpls): LoginCalls {
     inFlight.delete(self);
     call.abort();
   };
-  // Timers on the actor's clock (a SimulatedClock in tests), not XState's `after`: its scheduler keys each
-  // timer by the actor's session id, a property name never seen before added to and deleted from two
-  // fresh objects per actor (~1.5 µs each, and V8 promotes what such objects hold: docs/scaling.md).
-  // Here: one fixed-shape object of slots per login, in a WeakMap.
-  const timers = new WeakMap<AnyActorRef, TimerSlots>();
-  const clockOf = (self: AnyActorRef) => (self as unknown as { clock: Clock }).clock;
-  const clearTimer = (self: AnyActorRef, slots: TimerSlots, name: LoginTimerName) => {
-    const id = slots[name];
-    if (id === undefined) return;
-    slots[name] = undefined;
-    clockOf(self).clearTimeout(id);
-  };
-  const startTimer = ({ self }: { self: AnyActorRef }, t: TimerStart) => {
-    let slots = timers.get(self);
-    if (!slots) timers.set(self, (slots = { LOGIN_TIMEOUT: undefined, DUO_TIMEOUT: undefined, CHALLENGE_REMAINING: undefined }));
-    clearTimer(self, slots, t.name);
-    const armed = slots;
-    armed[t.name] = clockOf(self).setTimeout(() => {
-      armed[t.name] = undefined;
-      self.send({ type: t.event });
-    }, t.ms);
-  };
-  const stopTimer = ({ self }: { self: AnyActorRef }, t: { name: LoginTimerName }) => {
-    const slots = timers.get(self);
-    if (slots) clearTimer(self, slots, t.name);
-  };
-
   function starter<N extends LoginCallName>(name: N): CallAction<Parameters<LoginCallImpls[N]>[0]> {
     const done = `xstate.done.actor.${name}`;
     const error = `xstate.error.actor.${name}`;
@@ -123,12 +81,11 @@ export function loginCalls(impls: LoginCallImpls): LoginCalls {
     };
   }
   return {
-    actions: { primaryAuth: starter('primaryAuth'), duoPreauth: starter('duoPreauth'), duoAuth: starter('duoAuth'), abortCall: ({ self }) => abort(self), startTimer, stopTimer },
+    actions: { primaryAuth: starter('primaryAuth'), duoPreauth: starter('duoPreauth'), duoAuth: starter('duoAuth'), abortCall: ({ self }) => abort(self) },
     stop(actor) {
       actor.stop();
       abort(actor);
-      const slots = timers.get(actor);
-      if (slots) for (const name of Object.keys(slots) as LoginTimerName[]) clearTimer(actor, slots, name);
+      disarmTimers(actor);
     },
   };
 }

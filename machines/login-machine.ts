@@ -4,10 +4,10 @@ import { assign, raise, setup } from 'xstate';
 import { rawIpaddr, validatedIpaddr } from './client-ip.ts';
 import type { DuoError, LoginReply } from './contracts.ts';
 import { answerScreenOf, autoFactorOf, loginGuards, screenOf } from './login-guards.ts';
-import type { TimerStart } from './login-calls.ts';
-import type { ChallengeKind, ChallengeSession, DuoAuthInput, DuoPreauthInput, LoginContext, LoginInput, LoginMachineEvent, LoginTimerName, PrimaryAuthInput } from './login-types.ts';
+import type { ChallengeKind, ChallengeSession, DuoAuthInput, DuoPreauthInput, LoginContext, LoginInput, LoginMachineEvent, PrimaryAuthInput } from './login-types.ts';
 import { type Decision, Replies } from './login-replies.ts';
 import { factorLabel } from './factor-label.ts';
+import { timerActions } from './login-timers.ts';
 import { reasonText } from './login-reasons.ts';
 import { Messages } from './messages.ts';
 import { formatPrompt } from './prompt-format.ts';
@@ -25,21 +25,6 @@ const provideMe =
   };
 
 type Ctx = LoginContext;
-
-/** The timers' events: the very types XState's `after` used (`xstate.after.<delay>.<state id>`), so the
- *  diagrams, traces and model tests see the same edges. Each timer is armed by its state's entry action
- *  and cleared by its exit action (login-calls.ts); its transition comes last among the state's, where
- *  `after` put it. */
-const AFTER = {
-  loginTimeout: 'xstate.after.LOGIN_TIMEOUT.login.processing',
-  preauthTimeout: 'xstate.after.DUO_TIMEOUT.login.processing.preauth',
-  authTimeout: 'xstate.after.DUO_TIMEOUT.login.processing.auth',
-  challengeRemaining: 'xstate.after.CHALLENGE_REMAINING.login.awaiting',
-} as const;
-
-/** Without api_timeout the login deadline alone bounds the call; this timer then never fires first. */
-const duoTimeoutMs = (c: Ctx) =>
-  c.options.duoRequestTimeoutMs && c.options.duoRequestTimeoutMs > 0 ? c.options.duoRequestTimeoutMs : c.options.loginTimeoutMs;
 
 /** What a login keeps of its request and calls once it waits or ends: nothing secret, no results. */
 const FORGOTTEN = { secret: {}, requestAttributes: [], primaryResult: undefined, preauth: undefined, auth: undefined } as const satisfies Partial<Ctx>;
@@ -75,8 +60,6 @@ export const loginMachine = setup({
     duoPreauth: provideMe<DuoPreauthInput>('duoPreauth'),
     duoAuth: provideMe<DuoAuthInput>('duoAuth'),
     abortCall: provideMe('abortCall'),
-    startTimer: provideMe<TimerStart>('startTimer'),
-    stopTimer: provideMe<{ name: LoginTimerName }>('stopTimer'),
     // The only action into a final state (a test checks): the decision, and nothing secret or no longer
     // needed kept. One assign instead of the reply here and a forgetting entry action in each final
     // state: every assign copies the context and rebuilds the snapshot (~3-4 µs, issue 14).
@@ -110,6 +93,10 @@ export const loginMachine = setup({
       };
     }),
     forgetFactor: assign(({ context }) => ({ secret: { ...context.secret, factor: undefined } })),
+    // The timers (login-timers.ts): the machine's own, armed on entry, disarmed on exit, last of each
+    // list as XState put its `after` timers; each runs out as the event `after` sent
+    // (`xstate.after.<DELAY>.<state>`), taken in `on` after the state's other events, `after`'s place.
+    ...timerActions,
   },
 }).createMachine({
   id: 'login',
@@ -135,9 +122,9 @@ export const loginMachine = setup({
   states: {
     processing: {
       description: 'Handling one RADIUS request; bounded by the login deadline.',
-      entry: { type: 'startTimer', params: ({ context }) => ({ name: 'LOGIN_TIMEOUT', event: AFTER.loginTimeout, ms: context.options.loginTimeoutMs }) },
-      exit: { type: 'stopTimer', params: { name: 'LOGIN_TIMEOUT' } },
-      on: { [AFTER.loginTimeout]: { actions: raise({ type: 'LOGIN_DEADLINE' }) } },
+      entry: { type: 'armTimer', params: 'login' },
+      exit: { type: 'disarmTimer', params: 'login' },
+      on: { 'xstate.after.LOGIN_TIMEOUT.login.processing': { actions: raise({ type: 'LOGIN_DEADLINE' }) } },
       initial: 'screening',
       states: {
         screening: {
@@ -257,15 +244,18 @@ export const loginMachine = setup({
                 failmode: context.options.failmode,
               }),
             },
-            { type: 'startTimer', params: ({ context }) => ({ name: 'DUO_TIMEOUT', event: AFTER.preauthTimeout, ms: duoTimeoutMs(context) }) },
+            { type: 'armTimer', params: 'preauth' },
           ],
           on: {
             LOGIN_DEADLINE: { target: 'preauthResult', actions: assign({ preauth: () => duoError('timeout', true, 'login_timeout reached') }) },
             'xstate.done.actor.duoPreauth': { target: 'preauthResult', actions: assign({ preauth: ({ event }) => event.output }) },
             'xstate.error.actor.duoPreauth': { target: 'preauthResult', actions: assign({ preauth: () => duoError('network', true, 'Duo preauth call failed') }) },
-            [AFTER.preauthTimeout]: { target: 'preauthResult', actions: assign({ preauth: () => duoError('timeout', true, 'api_timeout reached') }) },
+            'xstate.after.DUO_TIMEOUT.login.processing.preauth': {
+              target: 'preauthResult',
+              actions: assign({ preauth: () => duoError('timeout', true, 'api_timeout reached') }),
+            },
           },
-          exit: ['abortCall', { type: 'stopTimer', params: { name: 'DUO_TIMEOUT' } }],
+          exit: ['abortCall', { type: 'disarmTimer', params: 'preauth' }],
         },
         preauthResult: {
           always: [
@@ -315,16 +305,16 @@ export const loginMachine = setup({
                     : validatedIpaddr(context.clientIpAttrValue),
               }),
             },
-            { type: 'startTimer', params: ({ context }) => ({ name: 'DUO_TIMEOUT', event: AFTER.authTimeout, ms: duoTimeoutMs(context) }) },
+            { type: 'armTimer', params: 'auth' },
           ],
           on: {
             LOGIN_DEADLINE: { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'login_timeout reached') }) },
             'xstate.done.actor.duoAuth': { target: 'authResult', actions: assign({ auth: ({ event }) => event.output }) },
             // /auth transport failures are fail-closed (reference §6.4).
             'xstate.error.actor.duoAuth': { target: 'authResult', actions: assign({ auth: () => duoError('network', false, 'Duo auth call failed') }) },
-            [AFTER.authTimeout]: { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'api_timeout reached') }) },
+            'xstate.after.DUO_TIMEOUT.login.processing.auth': { target: 'authResult', actions: assign({ auth: () => duoError('timeout', false, 'api_timeout reached') }) },
           },
-          exit: ['abortCall', { type: 'stopTimer', params: { name: 'DUO_TIMEOUT' } }],
+          exit: ['abortCall', { type: 'disarmTimer', params: 'auth' }],
         },
         authResult: {
           always: [
@@ -370,12 +360,10 @@ export const loginMachine = setup({
       description: 'Access-Challenge sent; the engine persists the snapshot here',
       tags: [AWAITING_ANSWER_TAG],
       // No forgetting entry action: the four ways in (open*Challenge, reopenChallenge) forget all
-      // (challenged()), and RESUME re-enters with nothing to forget.
-      entry: {
-        type: 'startTimer',
-        params: ({ context }) => ({ name: 'CHALLENGE_REMAINING', event: AFTER.challengeRemaining, ms: Math.max(0, (context.challenge?.deadline ?? 0) - context.now) }),
-      },
-      exit: { type: 'stopTimer', params: { name: 'CHALLENGE_REMAINING' } },
+      // (challenged()), and RESUME re-enters with nothing to forget. The challenge lifetime's timer is
+      // armed on each entry (RESUME re-enters: a restored login's timer is armed again).
+      entry: { type: 'armTimer', params: 'challenge' },
+      exit: { type: 'disarmTimer', params: 'challenge' },
       on: {
         ANSWER: {
           target: 'processing.answer',
@@ -396,7 +384,7 @@ export const loginMachine = setup({
           },
           { target: 'awaiting', reenter: true, actions: assign({ now: ({ event }) => event.now }) },
         ],
-        [AFTER.challengeRemaining]: { target: 'expired', actions: { type: 'setReply', params: Replies.expired } },
+        'xstate.after.CHALLENGE_REMAINING.login.awaiting': { target: 'expired', actions: { type: 'setReply', params: Replies.expired } },
       },
     },
     // Entered only with setReply, which forgets everything (see setReply).

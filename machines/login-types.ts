@@ -1,6 +1,7 @@
 // The login machine's public shapes: what the engine gives it (input, events) and what it keeps while
 // a challenge is open. Plain JSON throughout, because the context of a waiting login is persisted.
 import type { LoginReason } from './login-reasons.ts';
+import type { LoginTimerEvent } from './login-timers.ts';
 import type { AuthResult, DuoOutcome, LoginReply, PreauthResult, PrimaryAuthResult, WireAttribute } from './contracts.ts';
 
 /** The four server sections this machine implements (reference §3). */
@@ -112,13 +113,7 @@ export interface LoginDeadlineEvent {
 }
 export type LoginEventIn = AnswerEvent | ResumeEvent;
 export type LoginMachineEvent = AnswerEvent | ResumeEvent | LoginDeadlineEvent | LoginCallEvent | LoginTimerEvent;
-
-/** The machine's timers (login-calls.ts), each armed on entry to its state and cleared on exit. */
-export type LoginTimerName = 'LOGIN_TIMEOUT' | 'DUO_TIMEOUT' | 'CHALLENGE_REMAINING';
-/** A timer that ran out: the event XState's `after` sent (`xstate.after.<delay>.<state id>`). */
-export interface LoginTimerEvent {
-  type: `xstate.after.${LoginTimerName}.${string}`;
-}
+export type { LoginTimerEvent, LoginTimerName } from './login-timers.ts';
 
 /** The calls the machine makes (login-calls.ts), by the name their result events carry. */
 export type LoginCallName = 'primaryAuth' | 'duoPreauth' | 'duoAuth';

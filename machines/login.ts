@@ -49,9 +49,9 @@
  *    (a RESUME at or after the deadline ends the login at once). At expiry the machine ends with reply
  *    `Unknown Challenge` (there is no request to answer then: drop it).
  *
- * Timers (armed by their state's entry action on the actor's clock, so SimulatedClock drives them in
- * tests; cleared on exit and by calls.stop(); they send the `xstate.after.<timer>.<state id>` events
- * XState's `after` sent):
+ * Timers (the machine's own entry/exit actions, login-timers.ts: armed on the actor's clock, so a
+ * SimulatedClock drives them in tests; disarmed on exit and by calls.stop(); they send the
+ * `xstate.after.<timer>.<state id>` events XState's `after` sent):
  *   LOGIN_TIMEOUT (options.loginTimeoutMs, per handled request): a primary call in flight → reject
  *     `Error performing primary authentication: timed out`; a Duo call in flight → a `timeout` DuoError →
  *     failmode (preauth fail-open, /auth fail-closed, reference §6.4).

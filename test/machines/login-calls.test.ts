@@ -112,7 +112,7 @@ describe('login calls – entry actions instead of child actors', () => {
     actor.start();
     const snap = actor.getSnapshot();
     assert.equal(snap.status, 'error');
-    assert.match(String((snap.error as Error).message), /provide me: the login machine needs a 'startTimer' action/);
+    assert.match(String((snap.error as Error).message), /provide me: the login machine needs a 'primaryAuth' action/);
   });
 
   test('login calls – callOf names the call of exactly the four call states', () => {
