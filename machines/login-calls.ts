@@ -43,38 +43,50 @@ export interface LoginCalls {
 }
 
 export function loginCalls(impls: LoginCallImpls): LoginCalls {
-  // The call in flight of each login actor (one at a time: each call state aborts its call on exit
-  // before the next state's entry starts another). Removed when the result is delivered.
-  const inFlight = new WeakMap<AnyActorRef, AbortController>();
+  // Each login's calls share one AbortController, made at its first call: a login makes its calls one
+  // after another (each call state aborts its call on exit before the next state's entry starts
+  // another), and every way out of an aborted call ends the login (the login deadline or api_timeout
+  // leads to a decision or failmode, never to another call). Node 20's AbortSignal is made as an
+  // EventTarget whose prototype is set afterwards, which V8 promotes at the next scavenge
+  // (docs/scaling.md, the collector): one per login instead of one per call. A finished call's signal
+  // may thus abort later, with a later call of its login; the adapters remove their abort listener when
+  // their call settles, so nothing hears it.
+  const logins = new WeakMap<AnyActorRef, LoginCallsOf>();
   const abort = (self: AnyActorRef) => {
-    const call = inFlight.get(self);
-    if (!call) return;
-    inFlight.delete(self);
-    call.abort();
+    const of = logins.get(self);
+    if (!of?.running) return;
+    of.running = false;
+    of.controller?.abort();
   };
   function starter<N extends LoginCallName>(name: N): CallAction<Parameters<LoginCallImpls[N]>[0]> {
     const done = `xstate.done.actor.${name}`;
     const error = `xstate.error.actor.${name}`;
     const run = impls[name] as (input: unknown, signal: AbortSignal, self: AnyActorRef) => Promise<unknown>;
     return ({ self }, input) => {
-      const call = new AbortController();
-      inFlight.set(self, call);
+      let of = logins.get(self);
+      if (!of) logins.set(self, (of = new LoginCallsOf()));
+      // Never an aborted signal for a new call (the machine makes none after an abort; should it ever,
+      // that call gets a controller of its own).
+      if (!of.controller || of.controller.signal.aborted) of.controller = new AbortController();
+      const login = of;
+      const signal = of.controller.signal;
+      of.running = true;
       let p: Promise<unknown>;
       try {
-        p = run(input, call.signal, self);
+        p = run(input, signal, self);
       } catch (err) {
         p = Promise.reject(err);
       }
       // After an abort the login has left the call's state (or stopped): the result must not reach it.
       p.then(
         (output) => {
-          if (call.signal.aborted) return;
-          inFlight.delete(self);
+          if (signal.aborted) return;
+          login.running = false;
           self.send({ type: done, output });
         },
         (err: unknown) => {
-          if (call.signal.aborted) return;
-          inFlight.delete(self);
+          if (signal.aborted) return;
+          login.running = false;
           self.send({ type: error, error: err });
         },
       );
@@ -88,6 +100,12 @@ export function loginCalls(impls: LoginCallImpls): LoginCalls {
       disarmTimers(actor);
     },
   };
+}
+
+/** One login's calls: the controller they share and whether one is in flight (a fixed shape). */
+class LoginCallsOf {
+  controller: AbortController | undefined = undefined;
+  running = false;
 }
 
 /** The call a state makes (its entry action's type), or undefined: how the diagrams tell call states
