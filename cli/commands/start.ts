@@ -20,6 +20,9 @@ export function registerStart(program: Command): void {
     .option('--wait-for-nats', 'when [main] nats_url is set and no NATS server answers at start, keep retrying instead of exiting')
     .option('--grace <seconds>', 'on SIGTERM, how long running logins may take to finish', parseSeconds, 10)
     .action(async (opts) => {
+      // Before any login allocates: V8's pretenuring would otherwise make every login's objects survive
+      // scavenges (engine/collector-tuning.ts).
+      (await import('../../engine/collector-tuning.ts')).tuneCollectorForLogins();
       // SIGHUP's default action ends the process: a `systemctl reload` while starting must not. Until the
       // proxy runs there is nothing to reload into; it says so (the file is read as it starts anyway).
       let onHangup = (): void => {
