@@ -19,8 +19,6 @@ const quick = process.env.BENCH_QUICK === '1';
 const ROUNDS = quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 3);
 const N = (n: number) => (quick ? Math.ceil(n / 10) : n);
 const SECRET = BENCH_SECRET;
-/** The young generation's semi-space, MiB, of the tuned run (docs/operations.md "High login rates"). */
-const YOUNG_MIB = 32;
 const dir = await mkdtemp(join(tmpdir(), 'authproxy-login-cpu-'));
 const codes = [baselineCode(), currentCode()];
 const mock = await startMockDuoChild(dir, { alice: approvingUser(0) });
@@ -138,21 +136,6 @@ try {
     );
   } finally {
     await floorProc.stop();
-  }
-  // The tuning docs/operations.md offers for high login rates: a larger young generation, so that a
-  // login's short-lived objects die before a scavenge instead of being copied (it costs memory: up to
-  // twice the size more RSS under load). Not the default; shown for what it is worth on this machine.
-  const current = proxies.find((p) => p.code.label === 'new')!;
-  const tunedPort = firstPort + 3 * codes.length;
-  await writeFile(join(dir, 'tuned.cfg'), `[main]\nhttp_ca_certs_file=ca.pem\n[radius_server_duo_only]\n${duo}\nport=${tunedPort}\n`);
-  const tuned = await spawnReady([`--max-semi-space-size=${YOUNG_MIB}`, current.code.bin, 'start', '-c', join(dir, 'tuned.cfg'), '--log-level', 'warn'], { timeoutMs: 60_000 });
-  {
-    try {
-      const t = await duoOnlyCpu(tuned, tunedPort);
-      console.log(`  new with node --max-semi-space-size=${YOUNG_MIB} (docs/operations.md "High login rates"), duo_only c=16: ${t.toFixed(0)} µs/login, ${(t / b).toFixed(2)}x the baseline (load ${loadAverage()})`);
-    } finally {
-      await tuned.stop();
-    }
   }
 } finally {
   await Promise.all([...proxies.map((p) => p.ready.stop()), mock.stop()]);
