@@ -16,7 +16,14 @@
 // disarms them all (disarmTimers), and a timer that fires once its actor is no longer running sends
 // nothing.
 import type { AnyActorRef, AnyStateNode } from 'xstate';
-import type { LoginContext } from './login-types.ts';
+
+/** What the delays read of the login's context (login-types.ts's LoginContext has it; not imported:
+ *  login-types.ts takes its timer event types from here, and the layout test forbids cycles). */
+interface LoginContext {
+  now: number;
+  options: { loginTimeoutMs: number; duoRequestTimeoutMs?: number };
+  challenge?: { deadline: number };
+}
 
 /** Each timer: the XState delay name its event carries and the id of the state that arms it. */
 export const LOGIN_TIMERS = {
