@@ -94,7 +94,10 @@ export interface AuthRequest {
 }
 
 /** What the login engine needs from Duo; adapters/duo implements it for both dialects. Never throws
- *  and never rejects: an aborted signal (the login's deadline) is a `timeout` outcome. */
+ *  and never rejects: an aborted signal (the login's deadline) is a `timeout` outcome.
+ *  The signal of every call here and of PrimaryAuth is the login's one AbortSignal, shared by its calls
+ *  in turn (machines/login-calls.ts): an implementation must remove whatever abort listener it added
+ *  once its call settles, or a later call's abort would reach a finished one. */
 export interface DuoApi {
   preauth(req: PreauthRequest, signal?: AbortSignal): Promise<DuoOutcome<PreauthResult>>;
   auth(req: AuthRequest, signal?: AbortSignal): Promise<DuoOutcome<AuthResult>>;
