@@ -12,7 +12,7 @@ import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import type { DuoClient, DuoClientOptions } from '../../adapters/duo/types.ts';
 import type { HttpRequest, HttpResult, Transport } from '../../adapters/duo/transport.ts';
-import { encodeParams, sign } from '../../adapters/duo/signature.ts';
+import { connectRaw, rawDuoRequests, rawExchange } from './raw-duo-exchange.ts';
 import { BENCH_IKEY, BENCH_SKEY } from './mock-duo-child.ts';
 
 const [mode, root, portText, caFile, countText] = process.argv.slice(2) as [string, string, string, string, string];
@@ -66,46 +66,21 @@ function clientLogin(duo: DuoClient): () => Promise<void> {
 
 async function rawLogin(): Promise<{ login: () => Promise<void>; close: () => void }> {
   const ctx = tls.createSecureContext({ ca: readFileSync(caFile, 'utf8') });
-  const wire = (path: string, params: Record<string, string>): string => {
-    const s = sign({ version: 1, method: 'POST', host: 'localhost', path, params, ikey: BENCH_IKEY, skey: BENCH_SKEY, digest: 'sha1' });
-    const body = encodeParams(params);
-    const head = Object.entries({ 'User-Agent': 'authproxy-bench', ...s.headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-    return `POST ${path} HTTP/1.1\r\nhost: localhost:${port}\r\nconnection: keep-alive\r\n${head}content-length: ${body.length}\r\n\r\n${body}`;
-  };
-  const pre = wire('/rest/v1/preauth', { user: 'alice', ipaddr: '10.0.0.5', failmode: 'secure' });
-  const auth = wire('/rest/v1/auth', { user: 'alice', factor: 'auto', auto: 'push1', ipaddr: '10.0.0.5' });
+  const wire = rawDuoRequests(port, 'authproxy-bench');
   const idle: tls.TLSSocket[] = [];
   const all: tls.TLSSocket[] = [];
-  const exchange = (s: tls.TLSSocket, bytes: string, expect: string) =>
-    new Promise<void>((resolve, reject) => {
-      let got = '';
-      const onData = (d: Buffer) => {
-        got += d.toString('latin1');
-        const end = got.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const length = Number(/content-length: *(\d+)/i.exec(got.slice(0, end))?.[1]);
-        if (got.length < end + 4 + length) return;
-        s.off('data', onData);
-        if (got.includes(expect)) resolve();
-        else reject(new Error(`unexpected answer: ${got.slice(0, 200)}`));
-      };
-      s.on('data', onData);
-      s.write(bytes);
-    });
+  const open = async () => {
+    const t = await connectRaw(port, ctx);
+    all.push(t);
+    return t;
+  };
   const login = async () => {
-    const s =
-      idle.pop() ??
-      (await new Promise<tls.TLSSocket>((resolve, reject) => {
-        const t = tls.connect({ host: 'localhost', port, servername: 'localhost', secureContext: ctx }, () => resolve(t));
-        t.setNoDelay(true);
-        t.once('error', reject);
-        all.push(t);
-      }));
+    const s = idle.pop() ?? (await open());
     // The two signals the other modes give their calls (unused here, but made and read alike).
     if (new AbortController().signal.aborted) return;
-    await exchange(s, pre, '"result":"auth"');
+    await rawExchange(s, wire.preauth, '"result":"auth"');
     if (new AbortController().signal.aborted) return;
-    await exchange(s, auth, '"result":"allow"');
+    await rawExchange(s, wire.auth, '"result":"allow"');
     idle.push(s);
   };
   return { login, close: () => all.forEach((s) => s.destroy()) };
