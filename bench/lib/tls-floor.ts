@@ -10,6 +10,7 @@
 // Node offers no way to set SSL modes from JavaScript.
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
+import { connectRaw } from './raw-duo-exchange.ts';
 
 const rss = () => Number(readFileSync('/proc/self/statm', 'utf8').split(' ')[1]) * 4096;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -22,12 +23,10 @@ const settle = async () => {
 export async function tlsFloor(port: number, caFile: string, n: number): Promise<{ n: number; rssPerConnectionKiB: number; heapPerConnectionKiB: number }> {
   const secureContext = tls.createSecureContext({ ca: readFileSync(caFile, 'utf8') });
   const sockets: tls.TLSSocket[] = [];
-  const open = () =>
-    new Promise<void>((resolve, reject) => {
-      const s = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', secureContext }, resolve);
-      s.once('error', reject);
-      sockets.push(s);
-    });
+  // Opened as the raw Duo exchanges open theirs (and as undici does): the same connection a waiting login holds.
+  const open = async () => {
+    sockets.push(await connectRaw(port, secureContext));
+  };
   const openMany = async (k: number) => {
     for (let i = 0; i < k; i += 50) await Promise.all(Array.from({ length: Math.min(50, k - i) }, open));
   };
