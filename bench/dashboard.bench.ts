@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LoadReport, pap, runLoad } from '../simulator/load.ts';
 import { freePort } from '../test/harness/ports.ts';
-import { AUTHPROXY_BIN, BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './lib/mock-duo-child.ts';
+import { AUTHPROXY_BIN, BENCH_SECRET, approvingUser, benchDuoKeys, startMockDuoChild } from './lib/mock-duo-child.ts';
 import { type Ready, cpuOf, spawnReady } from './lib/spawn-ready.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -104,7 +104,7 @@ await dashboardWork();
 
 const dir = await mkdtemp(join(tmpdir(), 'authproxy-bench-dash-'));
 const mock = await startMockDuoChild(dir, Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`user${i}`, approvingUser(0)])));
-const duo = `ikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mock.port}\nradius_ip_1=127.0.0.1\nradius_secret_1=${BENCH_SECRET}\ninterface=127.0.0.1`;
+const duo = benchDuoKeys(mock.port);
 
 async function proxy(name: string, main: string): Promise<Ready & { port: number }> {
   const port = await freePort('udp');

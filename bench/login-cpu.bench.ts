@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { findValues } from '../adapters/radius/attributes.ts';
 import { type LoadReport, pap, runLoad } from '../simulator/load.ts';
 import { type Code, baselineCode, currentCode, loadAverage } from './lib/baseline.ts';
-import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './lib/mock-duo-child.ts';
+import { BENCH_SECRET, approvingUser, benchDuoKeys, startMockDuoChild } from './lib/mock-duo-child.ts';
 import { cpuOf, spawnReady, type Ready } from './lib/spawn-ready.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -22,7 +22,7 @@ const SECRET = BENCH_SECRET;
 const dir = await mkdtemp(join(tmpdir(), 'authproxy-login-cpu-'));
 const codes = [baselineCode(), currentCode()];
 const mock = await startMockDuoChild(dir, { alice: approvingUser(0) });
-const duo = `ikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mock.port}\nradius_ip_1=127.0.0.1\nradius_secret_1=${SECRET}\ninterface=127.0.0.1`;
+const duo = benchDuoKeys(mock.port);
 const firstPort = 30000 + Math.floor(Math.random() * 20000);
 
 interface Proxy {

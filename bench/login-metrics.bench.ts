@@ -4,12 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { metricsOnOff, metricsWork } from './lib/metrics-ab.ts';
-import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './lib/mock-duo-child.ts';
+import { approvingUser, benchDuoKeys, startMockDuoChild } from './lib/mock-duo-child.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'authproxy-bench-metrics-'));
 const mock = await startMockDuoChild(dir, { alice: approvingUser(0) });
 try {
-  const duoSection = `ikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mock.port}\nradius_ip_1=127.0.0.1\nradius_secret_1=${BENCH_SECRET}\ninterface=127.0.0.1`;
+  const duoSection = benchDuoKeys(mock.port);
   await metricsWork({ quick: process.env.BENCH_QUICK === '1' });
   await metricsOnOff({ dir, duoSection, quick: process.env.BENCH_QUICK === '1' });
 } finally {

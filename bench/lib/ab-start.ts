@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pap, runLoad } from '../../simulator/load.ts';
 import { loadAverage } from './baseline.ts';
-import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './mock-duo-child.ts';
+import { BENCH_SECRET, approvingUser, benchDuoKeys, startMockDuoChild } from './mock-duo-child.ts';
 import { cpuOf, type Ready, spawnReady } from './spawn-ready.ts';
 
 const { values: args } = parseArgs({
@@ -19,7 +19,7 @@ const { values: args } = parseArgs({
 if (!args.a || !args.b) throw new Error('--a DIR and --b DIR are needed');
 const dir = await mkdtemp(join(tmpdir(), 'authproxy-ab-'));
 const mock = await startMockDuoChild(dir, { alice: approvingUser(0) });
-const duo = `ikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mock.port}\nradius_ip_1=127.0.0.1\nradius_secret_1=${BENCH_SECRET}\ninterface=127.0.0.1`;
+const duo = benchDuoKeys(mock.port);
 const first = 30000 + Math.floor(Math.random() * 20000);
 const sides: { label: string; ready: Ready; port: number }[] = [];
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;

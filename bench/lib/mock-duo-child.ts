@@ -9,6 +9,12 @@ export const BENCH_IKEY = 'DIBENCH0000000000000';
 export const BENCH_SKEY = 'benchSkeyBenchSkeyBenchSkeyBenchSkeyBenc';
 export const AUTHPROXY_BIN = join(import.meta.dirname, '..', '..', 'bin', 'authproxy.js');
 
+/** The keys of a bench proxy's server section that talks to the mock Duo on `mockPort` (a RADIUS client
+ *  127.0.0.1 with BENCH_SECRET, listening on 127.0.0.1); the section's header and port are the caller's. */
+export function benchDuoKeys(mockPort: number): string {
+  return `ikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mockPort}\nradius_ip_1=127.0.0.1\nradius_secret_1=${BENCH_SECRET}\ninterface=127.0.0.1`;
+}
+
 /** A fixture user with one phone that approves its push after `afterMs`. */
 export function approvingUser(afterMs: number) {
   return { status: 'active', devices: [{ type: 'phone', number: 'XXX-XXX-1234', capabilities: ['push', 'phone', 'sms'], push: 'approve', after_ms: afterMs }] };

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pap, runLoad } from '../../simulator/load.ts';
 import { baselineCode, currentCode, loadAverage } from './baseline.ts';
-import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './mock-duo-child.ts';
+import { BENCH_SECRET, approvingUser, benchDuoKeys, startMockDuoChild } from './mock-duo-child.ts';
 import { cpuOf, spawnReady } from './spawn-ready.ts';
 
 
@@ -41,7 +41,7 @@ export function kindOf(dso: string, sym: string): string {
 async function profile(bin: string, label: string, mockPort: number, dir: string, logins: number): Promise<{ us: number; kinds: Map<string, number> }> {
   const port = 30000 + Math.floor(Math.random() * 20000);
   const cfg = join(dir, `${label}.cfg`);
-  await writeFile(cfg, `[main]\nhttp_ca_certs_file=ca.pem\n[radius_server_duo_only]\nikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mockPort}\nradius_ip_1=127.0.0.1\nradius_secret_1=${BENCH_SECRET}\ninterface=127.0.0.1\nport=${port}\n`);
+  await writeFile(cfg, `[main]\nhttp_ca_certs_file=ca.pem\n[radius_server_duo_only]\n${benchDuoKeys(mockPort)}\nport=${port}\n`);
   const proxy = await spawnReady(['--perf-basic-prof', bin, 'start', '-c', cfg, '--log-level', 'warn'], { timeoutMs: 60_000 });
   const target = { host: '127.0.0.1', port };
   const data = join(dir, `${label}.perf`);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pap, runLoad } from '../../simulator/load.ts';
-import { BENCH_IKEY, BENCH_SECRET, BENCH_SKEY, approvingUser, startMockDuoChild } from './mock-duo-child.ts';
+import { BENCH_SECRET, approvingUser, benchDuoKeys, startMockDuoChild } from './mock-duo-child.ts';
 import { cpuOf, spawnReady } from './spawn-ready.ts';
 
 const { values: args } = parseArgs({ options: { kind: { type: 'string', default: 'duo_only' }, logins: { type: 'string', default: '14000' }, out: { type: 'string' }, root: { type: 'string' }, top: { type: 'string', default: '45' } } });
@@ -17,7 +17,7 @@ const out = args.out ?? join(dir, 'prof');
 const root = args.root ?? join(import.meta.dirname, '..', '..');
 const mock = await startMockDuoChild(dir, { alice: approvingUser(0) });
 const port = 30000 + Math.floor(Math.random() * 20000);
-const duo = `ikey=${BENCH_IKEY}\nskey=${BENCH_SKEY}\napi_host=localhost\napi_port=${mock.port}\nradius_ip_1=127.0.0.1\nradius_secret_1=${BENCH_SECRET}\ninterface=127.0.0.1`;
+const duo = benchDuoKeys(mock.port);
 const cfg = join(dir, 'p.cfg');
 await writeFile(cfg, `[main]\nhttp_ca_certs_file=ca.pem\n[duo_only_client]\n[radius_server_duo_only]\n${duo}\nport=${port}\n[radius_server_auto]\n${duo}\nport=${port + 1}\nclient=duo_only_client\n`);
 const proxy = await spawnReady(['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${out}`, join(root, 'bin', 'authproxy.js'), 'start', '-c', cfg, '--log-level', 'warn'], { timeoutMs: 60_000 });
