@@ -3,7 +3,7 @@
 // one change against the code before it, where login-cpu.bench.ts compares with the issue's baseline.
 //   node --import tsx bench/lib/ab-start.ts --a DIR --b DIR [--kinds duo_only,auto] [--rounds 5] [--logins 5000] [--b-import FILE]
 // Each DIR is a checkout with dist/ built (`node --import tsx scripts/build.ts` there). --b-import runs B's
-// node with `--import FILE` first (an experiment on the same checkout, e.g. xstate-map-scheduler.mjs).
+// node with `--import FILE` first (an experiment on the same checkout, e.g. a module that patches a library).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
